@@ -1,0 +1,5 @@
+import ArgumentParser
+import Interpreter
+
+Engine.prepare()
+Vista.main()

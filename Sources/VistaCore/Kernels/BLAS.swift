@@ -1,0 +1,60 @@
+import COpenBLAS
+import Foundation
+
+/// The only door to OpenBLAS: row-major sgemm, threading and kernel selection.
+public enum BLAS {
+  /// `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C`, all row-major.
+  ///
+  /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before any transpose).
+  @inline(__always)
+  public static func sgemm(
+    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      // OpenBLAS leaves C untouched for k == 0; PyTorch semantics: C = beta·C.
+      for i in 0..<m {
+        for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
+      }
+      return
+    }
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+
+  /// OpenBLAS's build description and the kernel set it chose (e.g. `… Haswell MAX_THREADS=64`).
+  public static var configuration: String {
+    guard let p = openblas_get_config() else { return "unknown" }
+    return String(cString: p)
+  }
+
+  /// The kernel family OpenBLAS runs (`Haswell`, `Cooperlake`, …).
+  public static var coreName: String {
+    guard let p = openblas_get_corename() else { return "unknown" }
+    return String(cString: p)
+  }
+
+  /// Threads OpenBLAS uses for one call.
+  public static var threads: Int {
+    get { Int(openblas_get_num_threads()) }
+    set { openblas_set_num_threads(Int32(max(1, newValue))) }
+  }
+
+  /// Re-executes the process once with `OPENBLAS_CORETYPE=Haswell` when it is unset (x86-64 only).
+  ///
+  /// OpenBLAS picks its kernels while the library loads, so this must run first thing in `main`.
+  /// Debian's DYNAMIC_ARCH build picks AVX-512 "Cooperlake" kernels on Zen 4, which run the skinny
+  /// conv-shaped GEMMs ~1.7× slower than the AVX2 Haswell kernels. A user's explicit setting wins.
+  public static func preferFastKernels() {
+    #if arch(x86_64)
+      guard getenv("OPENBLAS_CORETYPE") == nil, getenv("VISTA_NO_REEXEC") == nil else { return }
+      setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+      setenv("VISTA_NO_REEXEC", "1", 1)
+      execv("/proc/self/exe", CommandLine.unsafeArgv)
+    // execv returns only on failure: keep running with the default kernels.
+    #endif
+  }
+}
