@@ -40,8 +40,10 @@ struct AxisMap {
 }
 
 extension LinePlot {
-  /// Draws the plot into `rect` of `figure` (several plots can share one figure).
-  public func draw(on fig: Figure, in rect: Rect) {
+  /// Draws the plot into `rect` of `figure` (several plots can share one figure); returns the
+  /// data area (inside the spines).
+  @discardableResult
+  public func draw(on fig: Figure, in rect: Rect) -> Rect {
     let th = fig.theme
     let lineH = fig.measure("0").height
     let tickLen = th.px(3.5)
@@ -180,6 +182,7 @@ extension LinePlot {
     } else {
       drawLegend(fig, area: area, entries: entries, points: pixelPoints)
     }
+    return area
   }
 
   /// One legend row: a line/marker sample and its label.

@@ -69,7 +69,7 @@ public enum Ticks {
       offset = "1e\(e)"
     }
     let s = step / scale
-    let decimals = max(0, Int((-log10(s) + 1e-9).rounded(.up)))
+    let decimals = max(0, Int((-log10(s) - 1e-9).rounded(.up)))
     let labels = ticks.map { t -> TickLabel in
       var text = String(format: "%.\(decimals)f", t / scale)
       if text.hasPrefix("-") && Double(text) == 0 { text.removeFirst() }
