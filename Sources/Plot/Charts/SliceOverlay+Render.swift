@@ -180,8 +180,9 @@ extension SliceOverlay {
     let gap = Int(th.px(8).rounded())
     let maxPanels = rows.map(\.resolvedPanels.count).max() ?? 1
     let width = maxPanels * P + (maxPanels + 1) * gap
-    // Measure text heights with a scratch figure (fonts load once per figure).
-    let probe = try Figure(width: 1, height: 1, theme: th)
+    // Measure text with a scratch figure that shares the real figure's fonts.
+    let fonts = try FontSet(regularPath: th.fontPath, boldPath: th.boldFontPath)
+    let probe = Figure(width: 1, height: 1, theme: th, fonts: fonts)
     let capH = Int(probe.measure("Ag", size: th.figureTitleSize, bold: true).height.rounded(.up))
     let titleH = Int(probe.measure("Ag").height.rounded(.up))
     let rowH = gap + capH + gap / 2 + titleH + 4 + P
@@ -221,7 +222,7 @@ extension SliceOverlay {
     }
     let legendRowH = Int((Double(titleH) * 1.4).rounded())
     let height = rows.count * rowH + gap + (legendRows.isEmpty ? 0 : legendRows.count * legendRowH + gap)
-    let fig = try Figure(width: width, height: height, theme: th)
+    let fig = Figure(width: width, height: height, theme: th, fonts: fonts)
 
     for (ri, (row, d)) in zip(rows, displays).enumerated() {
       let top = ri * rowH

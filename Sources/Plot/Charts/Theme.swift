@@ -49,6 +49,13 @@ public final class Figure {
     canvas = Canvas(width: width, height: height, background: theme.background)
   }
 
+  /// Creates a blank figure sharing already loaded fonts (and their glyph caches).
+  public init(width: Int, height: Int, theme: Theme, fonts: FontSet) {
+    self.theme = theme
+    self.fonts = fonts
+    canvas = Canvas(width: width, height: height, background: theme.background)
+  }
+
   /// Width in pixels.
   public var width: Int { canvas.width }
   /// Height in pixels.

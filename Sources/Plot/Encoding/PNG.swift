@@ -55,6 +55,8 @@ public enum PNG {
     image.width = UInt32(width)
     image.height = UInt32(height)
     image.format = format
+    // Speed over size: figures are mostly flat colour, and a figure is redrawn every epoch.
+    image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
     let stride = Int32(width * channels)
     var size: png_alloc_size_t = 0
     // First call measures, second call writes.
