@@ -16,7 +16,8 @@ struct AxisMap {
     if let f = fixed { return AxisMap(lo: f.lowerBound, hi: f.upperBound, scale: scale) }
     let v = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }
     guard var a = v.min(), var b = v.max() else {
-      return scale == .log ? AxisMap(lo: 1, hi: 10, scale: .log) : AxisMap(lo: 0, hi: 1, scale: .linear)
+      return scale == .log
+        ? AxisMap(lo: 1, hi: 10, scale: .log) : AxisMap(lo: 0, hi: 1, scale: .linear)
     }
     if scale == .log {
       if a == b { (a, b) = (a / 2, b * 2) }
@@ -72,7 +73,8 @@ extension LinePlot {
     let outer = th.px(5)
     var left = outer + yLabW + pad + tickLen
     if yLabel != nil { left += lineH + pad }
-    var right = hasRight ? outer + y2LabW + pad + tickLen + (y2Label != nil ? lineH + pad : 0) : outer
+    var right =
+      hasRight ? outer + y2LabW + pad + tickLen + (y2Label != nil ? lineH + pad : 0) : outer
     right = max(right, (xLabels.last.map { labelWidth($0, fig) } ?? 0) / 2 + 4)
     var bottom = outer + tickLen + pad + lineH
     if xLabel != nil { bottom += pad + lineH }
@@ -89,16 +91,20 @@ extension LinePlot {
       x: (rect.x + left).rounded(), y: (rect.y + top).rounded(),
       width: max(10, rect.width - left - right).rounded(),
       height: max(10, rect.height - top - bottom).rounded())
-    func X(_ v: Double) -> Double { area.x + xMap.fraction(v) * area.width }
-    func Y(_ v: Double, _ m: AxisMap) -> Double { area.maxY - m.fraction(v) * area.height }
+    func xPos(_ v: Double) -> Double { area.x + xMap.fraction(v) * area.width }
+    func yPos(_ v: Double, _ m: AxisMap) -> Double { area.maxY - m.fraction(v) * area.height }
 
     // Grid.
     if grid {
       for t in xTicks {
-        fig.canvas.fill(Rect(x: X(t).rounded(.down), y: area.y, width: 1, height: area.height), color: th.gridColor)
+        fig.canvas.fill(
+          Rect(x: xPos(t).rounded(.down), y: area.y, width: 1, height: area.height),
+          color: th.gridColor)
       }
       for t in yTicks {
-        fig.canvas.fill(Rect(x: area.x, y: Y(t, yMap).rounded(.down), width: area.width, height: 1), color: th.gridColor)
+        fig.canvas.fill(
+          Rect(x: area.x, y: yPos(t, yMap).rounded(.down), width: area.width, height: 1),
+          color: th.gridColor)
       }
     }
 
@@ -107,7 +113,8 @@ extension LinePlot {
     fig.canvas.clipRect = area
     for v in verticalLines {
       fig.canvas.drawLine(
-        from: Point(X(v.x), area.y), to: Point(X(v.x), area.maxY), color: v.color, width: th.px(1),
+        from: Point(xPos(v.x), area.y), to: Point(xPos(v.x), area.maxY), color: v.color,
+        width: th.px(1),
         style: v.style)
     }
     for (i, s) in series.enumerated() {
@@ -115,16 +122,18 @@ extension LinePlot {
       let m = s.axis == .left ? yMap : y2Map
       var pts: [Point] = []
       for k in 0..<min(s.x.count, s.y.count) {
-        let p = Point(X(s.x[k]), Y(s.y[k], m))
+        let p = Point(xPos(s.x[k]), yPos(s.y[k], m))
         if p.x.isFinite && p.y.isFinite { pts.append(p) }
       }
       pixelPoints += s.showLine ? densify(pts, spacing: 4) : pts
       if s.showLine && pts.count > 1 {
-        fig.canvas.strokePolyline(pts, color: color, width: th.px(s.lineWidth ?? th.lineWidth), style: s.style)
+        fig.canvas.strokePolyline(
+          pts, color: color, width: th.px(s.lineWidth ?? th.lineWidth), style: s.style)
       }
       if let mk = s.marker {
         for p in pts {
-          fig.canvas.drawMarker(mk, at: p, size: th.px(s.markerSize), fill: color, edge: .white, edgeWidth: 0.8)
+          fig.canvas.drawMarker(
+            mk, at: p, size: th.px(s.markerSize), fill: color, edge: .white, edgeWidth: 0.8)
         }
       }
     }
@@ -132,41 +141,55 @@ extension LinePlot {
 
     // Spines (all four, just outside the data area) and outward ticks.
     fig.canvas.strokeRect(
-      Rect(x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2), color: th.axisColor)
+      Rect(x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2),
+      color: th.axisColor)
     let tl = tickLen.rounded()
     for (t, lab) in zip(xTicks, xLabels) {
-      let x = X(t).rounded(.down)
+      let x = xPos(t).rounded(.down)
       fig.canvas.fill(Rect(x: x, y: area.maxY + 1, width: 1, height: tl), color: th.axisColor)
-      drawLabel(lab, fig, at: Point(x + 0.5, area.maxY + 1 + tl + pad), align: .center, valign: .top)
+      drawLabel(
+        lab, fig, at: Point(x + 0.5, area.maxY + 1 + tl + pad), align: .center, valign: .top)
     }
     for (t, lab) in zip(yTicks, yLabels) {
-      let y = Y(t, yMap).rounded(.down)
+      let y = yPos(t, yMap).rounded(.down)
       fig.canvas.fill(Rect(x: area.x - 1 - tl, y: y, width: tl, height: 1), color: th.axisColor)
       drawLabel(lab, fig, at: Point(area.x - 1 - tl - pad, y + 0.5), align: .right, valign: .center)
     }
     for (t, lab) in zip(y2Ticks, y2Labels) {
-      let y = Y(t, y2Map).rounded(.down)
+      let y = yPos(t, y2Map).rounded(.down)
       fig.canvas.fill(Rect(x: area.maxX + 1, y: y, width: tl, height: 1), color: th.axisColor)
-      drawLabel(lab, fig, at: Point(area.maxX + 1 + tl + pad, y + 0.5), align: .left, valign: .center)
+      drawLabel(
+        lab, fig, at: Point(area.maxX + 1 + tl + pad, y + 0.5), align: .left, valign: .center)
     }
     if let o = yOffset { fig.text(o, at: Point(area.x, area.y - pad), valign: .bottom) }
-    if let o = y2Offset { fig.text(o, at: Point(area.maxX, area.y - pad), align: .right, valign: .bottom) }
-    if let o = xOffset { fig.text(o, at: Point(area.maxX, area.maxY + tl + pad + lineH), align: .right, valign: .top) }
+    if let o = y2Offset {
+      fig.text(o, at: Point(area.maxX, area.y - pad), align: .right, valign: .bottom)
+    }
+    if let o = xOffset {
+      fig.text(o, at: Point(area.maxX, area.maxY + tl + pad + lineH), align: .right, valign: .top)
+    }
 
     // Axis labels and title.
     if let xl = xLabel {
-      fig.text(xl, at: Point(area.center.x, area.maxY + 1 + tl + 2 * pad + lineH), align: .center, valign: .top)
+      fig.text(
+        xl, at: Point(area.center.x, area.maxY + 1 + tl + 2 * pad + lineH), align: .center,
+        valign: .top)
     }
     if let yl = yLabel {
-      fig.text(yl, at: Point(area.x - 1 - tl - 2 * pad - yLabW, area.center.y), align: .right, valign: .center, rotated: true)
+      fig.text(
+        yl, at: Point(area.x - 1 - tl - 2 * pad - yLabW, area.center.y), align: .right,
+        valign: .center, rotated: true)
     }
     if hasRight, let yl = y2Label {
       fig.text(
-        yl, at: Point(area.maxX + 1 + tl + 2 * pad + y2LabW, area.center.y), align: .left, valign: .center,
+        yl, at: Point(area.maxX + 1 + tl + 2 * pad + y2LabW, area.center.y), align: .left,
+        valign: .center,
         rotated: true)
     }
     if let t = title {
-      fig.text(t, at: Point(area.center.x, area.y - pad - 1), size: th.titleSize, align: .center, valign: .bottom)
+      fig.text(
+        t, at: Point(area.center.x, area.y - pad - 1), size: th.titleSize, align: .center,
+        valign: .bottom)
     }
     if legend == .above {
       var y = area.y - pad - Double(aboveRows.count) * legendRowHeight(fig)
@@ -208,7 +231,9 @@ extension LinePlot {
     }
     for v in verticalLines {
       if let l = v.label {
-        entries.append(LegendEntry(label: l, color: v.color, style: v.style, width: th.px(1), marker: nil, line: true))
+        entries.append(
+          LegendEntry(
+            label: l, color: v.color, style: v.style, width: th.px(1), marker: nil, line: true))
       }
     }
     return legend == .none ? [] : entries
@@ -238,24 +263,32 @@ extension LinePlot {
 
   /// Draws one entry starting at `x`; returns its width.
   @discardableResult
-  private func drawEntry(_ e: LegendEntry, _ fig: Figure, x hx: Double, centerY cy: Double) -> Double {
+  private func drawEntry(_ e: LegendEntry, _ fig: Figure, x hx: Double, centerY cy: Double)
+    -> Double
+  {
     let th = fig.theme
     let handle = th.px(20)
     if e.line {
-      fig.canvas.drawLine(from: Point(hx, cy), to: Point(hx + handle, cy), color: e.color, width: e.width, style: e.style)
+      fig.canvas.drawLine(
+        from: Point(hx, cy), to: Point(hx + handle, cy), color: e.color, width: e.width,
+        style: e.style)
     }
     if let mk = e.marker {
-      fig.canvas.drawMarker(mk, at: Point(hx + handle / 2, cy), size: th.px(5), fill: e.color, edge: .white, edgeWidth: 0.8)
+      fig.canvas.drawMarker(
+        mk, at: Point(hx + handle / 2, cy), size: th.px(5), fill: e.color, edge: .white,
+        edgeWidth: 0.8)
     }
     fig.text(e.label, at: Point(hx + handle + th.px(6), cy), align: .left, valign: .center)
     return entryWidth(e, fig)
   }
 
   private func labelWidth(_ l: TickLabel, _ fig: Figure) -> Double {
-    fig.measure(l.text).width + (l.superscript.map { fig.measure($0, size: fig.theme.fontSize * 0.7).width } ?? 0)
+    fig.measure(l.text).width
+      + (l.superscript.map { fig.measure($0, size: fig.theme.fontSize * 0.7).width } ?? 0)
   }
 
-  private func drawLabel(_ l: TickLabel, _ fig: Figure, at p: Point, align: HAlign, valign: VAlign) {
+  private func drawLabel(_ l: TickLabel, _ fig: Figure, at p: Point, align: HAlign, valign: VAlign)
+  {
     guard let sup = l.superscript else {
       fig.text(l.text, at: p, align: align, valign: valign)
       return
@@ -264,7 +297,9 @@ extension LinePlot {
     let x0: Double = align == .left ? p.x : (align == .center ? p.x - w / 2 : p.x - w)
     let box = fig.text(l.text, at: Point(x0, p.y), align: .left, valign: valign)
     let mainW = fig.measure(l.text).width
-    fig.text(sup, at: Point(x0 + mainW, box.y + box.height * 0.1), size: fig.theme.fontSize * 0.7, valign: .top)
+    fig.text(
+      sup, at: Point(x0 + mainW, box.y + box.height * 0.1), size: fig.theme.fontSize * 0.7,
+      valign: .top)
   }
 
   /// Draws the legend box in the chosen (or least crowded) corner inside the axes.

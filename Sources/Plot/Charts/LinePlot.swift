@@ -89,7 +89,9 @@ public struct VerticalLine: Sendable {
   public var label: String?
 
   /// Creates a vertical line.
-  public init(x: Double, color: Color = Color(hex: 0x7f7f7f), style: LineStyle = .dashed, label: String? = nil) {
+  public init(
+    x: Double, color: Color = Color(hex: 0x7f7f7f), style: LineStyle = .dashed, label: String? = nil
+  ) {
     self.x = x
     self.color = color
     self.style = style
@@ -132,7 +134,9 @@ public struct LinePlot: Sendable {
   public var legend: LegendLocation = .best
 
   /// Creates an empty plot.
-  public init(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, y2Label: String? = nil) {
+  public init(
+    title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, y2Label: String? = nil
+  ) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -159,7 +163,9 @@ public struct LinePlot: Sendable {
   }
 
   /// Renders and writes a PNG file.
-  public func write(to path: String, width: Int = 640, height: Int = 480, theme: Theme = Theme()) throws {
+  public func write(to path: String, width: Int = 640, height: Int = 480, theme: Theme = Theme())
+    throws
+  {
     try render(width: width, height: height, theme: theme).write(to: path)
   }
 }

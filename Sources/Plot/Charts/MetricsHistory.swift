@@ -18,7 +18,8 @@ public struct MetricsHistory: Equatable, Sendable {
 
   /// Creates a history; missing arrays become all-NaN of the epochs' length.
   public init(
-    epochs: [Double], trainLoss: [Double]? = nil, valLoss: [Double]? = nil, valDice: [Double]? = nil,
+    epochs: [Double], trainLoss: [Double]? = nil, valLoss: [Double]? = nil,
+    valDice: [Double]? = nil,
     seconds: [Double]? = nil, learningRate: [Double]? = nil
   ) {
     let n = epochs.count
@@ -69,7 +70,8 @@ public struct MetricsHistory: Equatable, Sendable {
     }
     guard index.count > (index["epoch"] == nil ? 0 : 1) else {
       throw PlotError(
-        "no known columns in header '\(header)' (expected epoch, train_loss, val_loss, val_dice, seconds, lr)")
+        "no known columns in header '\(header)' (expected epoch, train_loss, val_loss, val_dice, seconds, lr)"
+      )
     }
     var cols: [String: [Double]] = [:]
     for (field, _) in aliases { cols[field] = [] }
@@ -89,7 +91,8 @@ public struct MetricsHistory: Equatable, Sendable {
 
   private static func splitRow(_ line: String) -> [String] {
     line.split(separator: ",", omittingEmptySubsequences: false).map {
-      $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+        in: CharacterSet(charactersIn: "\""))
     }
   }
 }

@@ -155,10 +155,13 @@ extension SliceOverlay {
     let size = max(10, Double(max(d.width, d.height)) * 0.055)
     for p in points where p.voxel.count == 3 {
       let pos = orientation.displayPosition(voxel: p.voxel, plane: plane)
-      let c = Point(origin.x + (Double(pos.col) + 0.5) * d.scaleX, origin.y + (Double(pos.row) + 0.5) * d.scaleY)
+      let c = Point(
+        origin.x + (Double(pos.col) + 0.5) * d.scaleX, origin.y + (Double(pos.row) + 0.5) * d.scaleY
+      )
       let color = p.positive ? Color(hex: 0x2ca02c) : Color(hex: 0xd62728)
       if pos.slice == s {
-        fig.canvas.drawMarker(.star, at: c, size: size * 1.4, fill: color, edge: .white, edgeWidth: 1.25)
+        fig.canvas.drawMarker(
+          .star, at: c, size: size * 1.4, fill: color, edge: .white, edgeWidth: 1.25)
       } else {
         fig.canvas.strokeCircle(center: c, radius: size * 0.35, color: .white, width: 3.5)
         fig.canvas.strokeCircle(center: c, radius: size * 0.35, color: color, width: 2)
@@ -170,7 +173,9 @@ extension SliceOverlay {
   }
 
   /// Lays out rows of panels with captions, then one legend of the classes shown.
-  static func renderGrid(_ rows: [SliceOverlay], panelSize P: Int, theme th: Theme) throws -> Figure {
+  static func renderGrid(_ rows: [SliceOverlay], panelSize side: Int, theme th: Theme) throws
+    -> Figure
+  {
     // Resolve automatic slices once (each is a scan of the whole label volume).
     let rows = rows.map { r -> SliceOverlay in
       var c = r
@@ -179,25 +184,29 @@ extension SliceOverlay {
     }
     let gap = Int(th.px(8).rounded())
     let maxPanels = rows.map(\.resolvedPanels.count).max() ?? 1
-    let width = maxPanels * P + (maxPanels + 1) * gap
+    let width = maxPanels * side + (maxPanels + 1) * gap
     // Measure text with a scratch figure that shares the real figure's fonts.
     let fonts = try FontSet(regularPath: th.fontPath, boldPath: th.boldFontPath)
     let probe = Figure(width: 1, height: 1, theme: th, fonts: fonts)
     let capH = Int(probe.measure("Ag", size: th.figureTitleSize, bold: true).height.rounded(.up))
     let titleH = Int(probe.measure("Ag").height.rounded(.up))
-    let rowH = gap + capH + gap / 2 + titleH + 4 + P
-    let displays = rows.map { $0.displaySlice(box: P) }
+    let rowH = gap + capH + gap / 2 + titleH + 4 + side
+    let displays = rows.map { $0.displaySlice(box: side) }
     var classes = Set<Int32>()
     for (r, d) in zip(rows, displays) {
       let shown = Set(r.resolvedPanels)
-      if shown.contains(.label) || shown.contains(.overlay) { d.label?.forEach { if $0 > 0 { classes.insert($0) } } }
+      if shown.contains(.label) || shown.contains(.overlay) {
+        for k in d.label ?? [] where k > 0 { classes.insert(k) }
+      }
       if shown.contains(.prediction) || shown.contains(.overlay) {
-        d.prediction?.forEach { if $0 > 0 { classes.insert($0) } }
+        for k in d.prediction ?? [] where k > 0 { classes.insert(k) }
       }
     }
     var entries: [(name: String, color: Color, marker: MarkerShape?)] = classes.sorted().map { k in
       let name = rows[0].classNames[Int(k)] ?? "class \(k)"
-      let dice = rows.count == 1 ? rows[0].classDice[Int(k)].map { " " + String(format: "%.3f", $0) } ?? "" : ""
+      let dice =
+        rows.count == 1
+        ? rows[0].classDice[Int(k)].map { " " + String(format: "%.3f", $0) } ?? "" : ""
       return (name + dice, Palette.label(Int(k)), nil)
     }
     if rows.contains(where: { $0.points.contains(where: \.positive) }) {
@@ -221,27 +230,33 @@ extension SliceOverlay {
       x += w
     }
     let legendRowH = Int((Double(titleH) * 1.4).rounded())
-    let height = rows.count * rowH + gap + (legendRows.isEmpty ? 0 : legendRows.count * legendRowH + gap)
+    let height =
+      rows.count * rowH + gap + (legendRows.isEmpty ? 0 : legendRows.count * legendRowH + gap)
     let fig = Figure(width: width, height: height, theme: th, fonts: fonts)
 
     for (ri, (row, d)) in zip(rows, displays).enumerated() {
       let top = ri * rowH
       fig.text(
-        row.caption, at: Point(Double(width) / 2, Double(top + gap)), size: th.figureTitleSize, bold: true,
+        row.caption, at: Point(Double(width) / 2, Double(top + gap)), size: th.figureTitleSize,
+        bold: true,
         align: .center, valign: .top)
       let panels = row.resolvedPanels
-      let rowW = panels.count * P + (panels.count - 1) * gap
+      let rowW = panels.count * side + (panels.count - 1) * gap
       let left0 = (width - rowW) / 2
       let boxTop = top + gap + capH + gap / 2 + titleH + 4
       for (pi, panel) in panels.enumerated() {
-        let bx = left0 + pi * (P + gap)
-        let ox = bx + (P - d.width) / 2
-        let oy = boxTop + (P - d.height) / 2
-        fig.canvas.blit(rgb: row.panelPixels(panel, d), width: d.width, height: d.height, channels: 3, x: ox, y: oy)
+        let bx = left0 + pi * (side + gap)
+        let ox = bx + (side - d.width) / 2
+        let oy = boxTop + (side - d.height) / 2
+        fig.canvas.blit(
+          rgb: row.panelPixels(panel, d), width: d.width, height: d.height, channels: 3, x: ox,
+          y: oy)
         fig.text(
-          panelTitle(panel), at: Point(Double(bx) + Double(P) / 2, Double(oy - 4)), align: .center,
+          panelTitle(panel), at: Point(Double(bx) + Double(side) / 2, Double(oy - 4)),
+          align: .center,
           valign: .bottom)
-        fig.canvas.clipRect = Rect(x: Double(ox), y: Double(oy), width: Double(d.width), height: Double(d.height))
+        fig.canvas.clipRect = Rect(
+          x: Double(ox), y: Double(oy), width: Double(d.width), height: Double(d.height))
         row.drawPoints(fig, d, origin: Point(Double(ox), Double(oy)))
         fig.canvas.clipRect = nil
       }
@@ -256,9 +271,13 @@ extension SliceOverlay {
       for (k, i) in lr.enumerated() {
         let e = entries[i]
         if let m = e.marker {
-          fig.canvas.drawMarker(m, at: Point(lx + sw / 2, cy), size: sw * 1.4, fill: e.color, edge: .white, edgeWidth: 1)
+          fig.canvas.drawMarker(
+            m, at: Point(lx + sw / 2, cy), size: sw * 1.4, fill: e.color, edge: .white, edgeWidth: 1
+          )
         } else {
-          fig.canvas.fill(Rect(x: lx, y: (cy - sw / 2).rounded(), width: sw.rounded(), height: sw.rounded()), color: e.color)
+          fig.canvas.fill(
+            Rect(x: lx, y: (cy - sw / 2).rounded(), width: sw.rounded(), height: sw.rounded()),
+            color: e.color)
         }
         fig.text(e.name, at: Point(lx + sw + th.px(5), cy), align: .left, valign: .center)
         lx += widths[k] + entryGap

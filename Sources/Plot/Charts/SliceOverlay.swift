@@ -159,7 +159,9 @@ public struct SliceOverlay: Sendable {
   }
 
   /// Renders several rows (cases or slices) in one figure with a shared legend.
-  public static func grid(_ rows: [SliceOverlay], panelSize: Int = 320, theme: Theme = Theme()) throws -> Figure {
+  public static func grid(_ rows: [SliceOverlay], panelSize: Int = 320, theme: Theme = Theme())
+    throws -> Figure
+  {
     guard !rows.isEmpty else { throw PlotError("slice grid needs at least one row") }
     return try renderGrid(rows, panelSize: max(32, panelSize), theme: theme)
   }

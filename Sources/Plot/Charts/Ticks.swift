@@ -21,7 +21,9 @@ public enum Ticks {
 
   /// Tick values inside [lo, hi] on multiples of a 1-2-5 step, at most `maxIntervals` + 1 of them;
   /// `integer` forces a step of at least 1.
-  public static func linear(_ lo: Double, _ hi: Double, maxIntervals: Int = 6, integer: Bool = false)
+  public static func linear(
+    _ lo: Double, _ hi: Double, maxIntervals: Int = 6, integer: Bool = false
+  )
     -> [Double]
   {
     guard lo.isFinite, hi.isFinite else { return [] }
@@ -43,7 +45,9 @@ public enum Ticks {
     let (a, b) = (min(lo, hi), max(lo, hi))
     let e0 = Int(log10(a).rounded(.down))
     let e1 = Int(log10(b).rounded(.up))
-    let decades = (e0...e1).map { pow(10, Double($0)) }.filter { $0 >= a * (1 - 1e-9) && $0 <= b * (1 + 1e-9) }
+    let decades = (e0...e1).map { pow(10, Double($0)) }.filter {
+      $0 >= a * (1 - 1e-9) && $0 <= b * (1 + 1e-9)
+    }
     if decades.count >= 3 { return decades }
     var out: [Double] = []
     for e in e0...e1 {
@@ -84,10 +88,12 @@ public enum Ticks {
       let e = log10(t)
       if abs(e - e.rounded()) < 1e-9 {
         let k = Int(e.rounded())
-        return TickLabel(text: "10", superscript: String(k).replacingOccurrences(of: "-", with: "\u{2212}"))
+        return TickLabel(
+          text: "10", superscript: String(k).replacingOccurrences(of: "-", with: "\u{2212}"))
       }
       let mant = t / pow(10, e.rounded(.down))
-      return TickLabel(text: String(format: "%g", mant) + "e\(Int(e.rounded(.down)))", superscript: nil)
+      return TickLabel(
+        text: String(format: "%g", mant) + "e\(Int(e.rounded(.down)))", superscript: nil)
     }
   }
 }

@@ -48,7 +48,9 @@ public struct TrainingCurves: Sendable {
     loss.legend = .above
     if has(h.trainLoss) { loss.plot(e, h.trainLoss, label: "train loss", color: Palette.tab10[0]) }
     if has(h.valLoss) {
-      loss.plot(e, h.valLoss, label: "val loss", color: Palette.tab10[1], marker: h.valLoss.filter(\.isFinite).count <= 60 ? .circle : nil)
+      loss.plot(
+        e, h.valLoss, label: "val loss", color: Palette.tab10[1],
+        marker: h.valLoss.filter(\.isFinite).count <= 60 ? .circle : nil)
     }
     if has(h.valDice) {
       let green = Palette.tab10[2]
@@ -56,7 +58,9 @@ public struct TrainingCurves: Sendable {
       let ema = exponentialMovingAverage(h.valDice, epochs: e, alpha: emaAlpha)
       loss.plot(e, ema, label: "val Dice (mov. avg.)", color: green, axis: .right)
       loss.y2Limits = 0...1
-      if markBest, let best = ema.indices.filter({ ema[$0].isFinite }).max(by: { ema[$0] < ema[$1] }) {
+      if markBest,
+        let best = ema.indices.filter({ ema[$0].isFinite }).max(by: { ema[$0] < ema[$1] })
+      {
         loss.verticalLines.append(
           VerticalLine(
             x: e[best], label: "best \(formatDice(ema[best])) @ epoch \(formatEpoch(e[best]))"))
@@ -82,7 +86,8 @@ public struct TrainingCurves: Sendable {
   }
 
   /// Renders all panels on one figure (default 800×1000 px, 8×10 in at 100 dpi).
-  public func render(width: Int = 800, height: Int = 1000, theme: Theme = Theme()) throws -> Figure {
+  public func render(width: Int = 800, height: Int = 1000, theme: Theme = Theme()) throws -> Figure
+  {
     let fig = try Figure(width: width, height: height, theme: theme)
     var y = 0.0
     if let t = title {
@@ -103,7 +108,9 @@ public struct TrainingCurves: Sendable {
   }
 
   /// Renders and writes the PNG.
-  public func write(to path: String, width: Int = 800, height: Int = 1000, theme: Theme = Theme()) throws {
+  public func write(to path: String, width: Int = 800, height: Int = 1000, theme: Theme = Theme())
+    throws
+  {
     try render(width: width, height: height, theme: theme).write(to: path)
   }
 }

@@ -42,7 +42,8 @@ public struct VolumeOrientation: Sendable {
       throw PlotError("volume shape must be [X, Y, Z] with positive sizes, got \(shape)")
     }
     guard spacing.count == 3, spacing.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-      throw PlotError("spacing must be 3 positive numbers (mm per voxel along x, y, z), got \(spacing)")
+      throw PlotError(
+        "spacing must be 3 positive numbers (mm per voxel along x, y, z), got \(spacing)")
     }
     let codes = Array(axcodes.uppercased())
     var found: [(axis: Int, sign: Int)?] = [nil, nil, nil]
@@ -58,12 +59,18 @@ public struct VolumeOrientation: Sendable {
         case "I": (k, s) = (2, -1)
         default: (k, s) = (-1, 0)
         }
-        if k >= 0 && found[k] == nil { found[k] = (i, s) } else { found = [nil, nil, nil]; break }
+        if k >= 0 && found[k] == nil {
+          found[k] = (i, s)
+        } else {
+          found = [nil, nil, nil]
+          break
+        }
       }
     }
     guard found.allSatisfy({ $0 != nil }) else {
       throw PlotError(
-        "axcodes must use each anatomical axis once (R/L, A/P, S/I), e.g. \"RAS\" or \"LPS\"; got \"\(axcodes)\"")
+        "axcodes must use each anatomical axis once (R/L, A/P, S/I), e.g. \"RAS\" or \"LPS\"; got \"\(axcodes)\""
+      )
     }
     self.shape = shape
     self.spacing = spacing
@@ -87,7 +94,9 @@ public struct VolumeOrientation: Sendable {
   }
 
   /// Display geometry of `plane`: columns and rows, their array axes, and pixel size in mm.
-  public func displaySize(_ plane: SlicePlane) -> (cols: Int, rows: Int, colSpacing: Double, rowSpacing: Double) {
+  public func displaySize(_ plane: SlicePlane) -> (
+    cols: Int, rows: Int, colSpacing: Double, rowSpacing: Double
+  ) {
     let l = layout(plane)
     let ca = anatomical[l.col].axis
     let ra = anatomical[l.row].axis
@@ -101,7 +110,8 @@ public struct VolumeOrientation: Sendable {
   }
 
   /// Display (column, row) of voxel `[x, y, z]` in `plane`, plus its slice index.
-  public func displayPosition(voxel v: [Int], plane: SlicePlane) -> (col: Int, row: Int, slice: Int) {
+  public func displayPosition(voxel v: [Int], plane: SlicePlane) -> (col: Int, row: Int, slice: Int)
+  {
     let l = layout(plane)
     func disp(_ k: Int) -> Int {
       let (a, s) = anatomical[k]
@@ -119,8 +129,12 @@ public struct VolumeOrientation: Sendable {
     let (cols, rows, _, _) = displaySize(plane)
     let na = anatomical[l.normal].axis
     let base = min(max(index, 0), shape[na] - 1) * strides[na]
-    let cs = (0..<cols).map { arrayIndex(display: $0, anatomicalAxis: l.col) * strides[anatomical[l.col].axis] }
-    let rs = (0..<rows).map { arrayIndex(display: $0, anatomicalAxis: l.row) * strides[anatomical[l.row].axis] }
+    let cs = (0..<cols).map {
+      arrayIndex(display: $0, anatomicalAxis: l.col) * strides[anatomical[l.col].axis]
+    }
+    let rs = (0..<rows).map {
+      arrayIndex(display: $0, anatomicalAxis: l.row) * strides[anatomical[l.row].axis]
+    }
     var out = [Int](repeating: 0, count: rows * cols)
     for r in 0..<rows {
       for c in 0..<cols { out[r * cols + c] = base + rs[r] + cs[c] }
@@ -131,7 +145,9 @@ public struct VolumeOrientation: Sendable {
   /// Foreground voxel count of every slice in `plane` (labels > 0, or only `classes` when given).
   ///
   /// labels: [X, Y, Z] row-major, same shape.
-  public func foregroundPerSlice(_ labels: [Int32], plane: SlicePlane, classes: Set<Int32>? = nil) -> [Int] {
+  public func foregroundPerSlice(_ labels: [Int32], plane: SlicePlane, classes: Set<Int32>? = nil)
+    -> [Int]
+  {
     let a = sliceAxis(plane)
     var counts = [Int](repeating: 0, count: shape[a])
     guard labels.count == shape[0] * shape[1] * shape[2] else { return counts }
@@ -153,7 +169,8 @@ public struct VolumeOrientation: Sendable {
   }
 
   /// The slice in `plane` with the largest labelled area (first one on ties); nil when empty.
-  public func largestSlice(_ labels: [Int32], plane: SlicePlane, classes: Set<Int32>? = nil) -> Int? {
+  public func largestSlice(_ labels: [Int32], plane: SlicePlane, classes: Set<Int32>? = nil) -> Int?
+  {
     let c = foregroundPerSlice(labels, plane: plane, classes: classes)
     guard let m = c.max(), m > 0 else { return nil }
     return c.firstIndex(of: m)

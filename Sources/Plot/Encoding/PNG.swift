@@ -19,7 +19,8 @@ public enum PNG {
       }
     }
     if !opaque {
-      return try encode(bytes: canvas.pixels, width: canvas.width, height: canvas.height, channels: 4)
+      return try encode(
+        bytes: canvas.pixels, width: canvas.width, height: canvas.height, channels: 4)
     }
     let n = canvas.width * canvas.height
     let rgb = [UInt8](unsafeUninitializedCapacity: 3 * n) { buf, count in
@@ -38,9 +39,12 @@ public enum PNG {
   /// Encodes 8-bit pixels, channels 1 (grey), 3 (RGB) or 4 (RGBA), rows top first.
   ///
   /// bytes: [height, width, channels] row-major.
-  public static func encode(bytes: [UInt8], width: Int, height: Int, channels: Int) throws -> [UInt8] {
+  public static func encode(bytes: [UInt8], width: Int, height: Int, channels: Int) throws
+    -> [UInt8]
+  {
     let formats: [Int: UInt32] = [
-      1: UInt32(PNG_FORMAT_GRAY), 3: UInt32(PNG_FORMAT_RGB), 4: UInt32(PNG_FORMAT_RGB) | UInt32(PNG_FORMAT_FLAG_ALPHA),
+      1: UInt32(PNG_FORMAT_GRAY), 3: UInt32(PNG_FORMAT_RGB),
+      4: UInt32(PNG_FORMAT_RGB) | UInt32(PNG_FORMAT_FLAG_ALPHA),
     ]
     guard let format = formats[channels] else {
       throw PlotError("PNG encode: channels must be 1, 3 or 4, got \(channels)")
@@ -88,7 +92,9 @@ public enum PNG {
   public static func decode(_ bytes: [UInt8]) throws -> Canvas {
     var image = png_image()
     image.version = UInt32(PNG_IMAGE_VERSION)
-    let began = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+    let began = bytes.withUnsafeBytes {
+      png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count)
+    }
     guard began != 0 else {
       defer { png_image_free(&image) }
       throw PlotError("not a readable PNG: \(message(of: image))")

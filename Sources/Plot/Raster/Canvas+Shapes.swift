@@ -31,8 +31,10 @@ extension Canvas {
 
   /// Fills a disc of `radius` pixels around `center`.
   public mutating func fillCircle(center: Point, radius: Double, color: Color) {
-    let box = PixelBox(covering: Rect(x: center.x, y: center.y, width: 0, height: 0), pad: radius + 1)
-      .intersection(drawableBox)
+    let box = PixelBox(
+      covering: Rect(x: center.x, y: center.y, width: 0, height: 0), pad: radius + 1
+    )
+    .intersection(drawableBox)
     if box.isEmpty || color.a == 0 { return }
     var mask = CoverageMask(box: box)
     mask.addDisc(center: center, radius: radius)
@@ -40,7 +42,8 @@ extension Canvas {
   }
 
   /// Strokes a circle outline of `radius` with line `width`.
-  public mutating func strokeCircle(center: Point, radius: Double, color: Color, width: Double = 1) {
+  public mutating func strokeCircle(center: Point, radius: Double, color: Color, width: Double = 1)
+  {
     let box = PixelBox(
       covering: Rect(x: center.x, y: center.y, width: 0, height: 0), pad: radius + width / 2 + 1
     ).intersection(drawableBox)
@@ -83,8 +86,10 @@ extension Canvas {
         drawLine(from: Point(c.x, c.y - r), to: Point(c.x, c.y + r), color: e, width: edgeWidth + 2)
       }
       let w = max(1.5, size / 5)
-      strokePolyline([Point(c.x - r, c.y), Point(c.x + r, c.y)], color: fill, width: w, roundCaps: false)
-      strokePolyline([Point(c.x, c.y - r), Point(c.x, c.y + r)], color: fill, width: w, roundCaps: false)
+      strokePolyline(
+        [Point(c.x - r, c.y), Point(c.x + r, c.y)], color: fill, width: w, roundCaps: false)
+      strokePolyline(
+        [Point(c.x, c.y - r), Point(c.x, c.y + r)], color: fill, width: w, roundCaps: false)
     case .cross:
       let d = r * 0.8
       let w = max(1.5, size / 5)
@@ -109,14 +114,20 @@ func markerPolygon(_ shape: MarkerShape, center c: Point, radius r: Double) -> [
   switch shape {
   case .square:
     let h = r * 0.85
-    return [Point(c.x - h, c.y - h), Point(c.x + h, c.y - h), Point(c.x + h, c.y + h), Point(c.x - h, c.y + h)]
+    return [
+      Point(c.x - h, c.y - h), Point(c.x + h, c.y - h), Point(c.x + h, c.y + h),
+      Point(c.x - h, c.y + h),
+    ]
   case .triangle:
     return (0..<3).map { k in
       let t = -Double.pi / 2 + Double(k) * 2 * Double.pi / 3
       return Point(c.x + r * cos(t), c.y + r * 0.15 + r * sin(t))
     }
   case .diamond:
-    return [Point(c.x, c.y - r), Point(c.x + r * 0.75, c.y), Point(c.x, c.y + r), Point(c.x - r * 0.75, c.y)]
+    return [
+      Point(c.x, c.y - r), Point(c.x + r * 0.75, c.y), Point(c.x, c.y + r),
+      Point(c.x - r * 0.75, c.y),
+    ]
   case .star:
     return (0..<10).map { k in
       let t = -Double.pi / 2 + Double(k) * Double.pi / 5

@@ -34,7 +34,8 @@ public struct Canvas: Sendable {
   public init(width: Int, height: Int, rgba: [UInt8]) throws {
     guard width > 0, height > 0, rgba.count == 4 * width * height else {
       throw PlotError(
-        "canvas of \(width)×\(height) needs \(4 * max(0, width * height)) RGBA bytes, got \(rgba.count)")
+        "canvas of \(width)×\(height) needs \(4 * max(0, width * height)) RGBA bytes, got \(rgba.count)"
+      )
     }
     self.width = width
     self.height = height
@@ -89,7 +90,9 @@ public struct Canvas: Sendable {
   /// Copies an opaque RGB or RGBA image into the canvas with its top-left at (x, y), no blending.
   ///
   /// rgb: [h, w, channels] row-major bytes, channels 3 or 4.
-  public mutating func blit(rgb: [UInt8], width w: Int, height h: Int, channels: Int, x: Int, y: Int) {
+  public mutating func blit(
+    rgb: [UInt8], width w: Int, height h: Int, channels: Int, x: Int, y: Int
+  ) {
     let box = PixelBox(x0: x, y0: y, x1: x + w, y1: y + h).intersection(drawableBox)
     if box.isEmpty || rgb.count < w * h * channels { return }
     let cw = width
@@ -113,8 +116,10 @@ public struct Canvas: Sendable {
 
   /// Blends `color` through a coverage mask (values 0…1) placed at the mask's own origin.
   mutating func composite(_ mask: CoverageMask, color: Color) {
-    let box = PixelBox(x0: mask.x0, y0: mask.y0, x1: mask.x0 + mask.width, y1: mask.y0 + mask.height)
-      .intersection(drawableBox)
+    let box = PixelBox(
+      x0: mask.x0, y0: mask.y0, x1: mask.x0 + mask.width, y1: mask.y0 + mask.height
+    )
+    .intersection(drawableBox)
     if box.isEmpty || color.a == 0 { return }
     let w = width
     let mw = mask.width

@@ -10,7 +10,8 @@ public struct Colormap: Sendable {
 
   /// matplotlib's viridis, linear between every 8th entry of matplotlib's 256-entry table
   /// (`_cm_listed._viridis_data`); within 0.5 % of the full table.
-  public static let viridis = Colormap(name: "viridis", anchors: viridisAnchors, at: viridisPositions)
+  public static let viridis = Colormap(
+    name: "viridis", anchors: viridisAnchors, at: viridisPositions)
 
   /// The named colormap, or nil (`gray`/`grey`, `viridis`).
   public static func named(_ name: String) -> Colormap? {
@@ -90,7 +91,8 @@ public struct CTWindow: Equatable, Sendable {
 public enum Palette {
   /// matplotlib's tab10 colour cycle (C0…C9).
   public static let tab10: [Color] = [
-    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22,
+    0x17becf,
   ].map { Color(hex: $0) }
 
   /// Label colours: tab10 without its grey, then tab20's light shades; 17 distinct colours.

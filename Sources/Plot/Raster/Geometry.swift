@@ -39,7 +39,9 @@ public struct Rect: Equatable, Sendable {
   public var center: Point { Point(x + width / 2, y + height / 2) }
 
   /// The rectangle shrunk by the given margins.
-  public func inset(left: Double = 0, top: Double = 0, right: Double = 0, bottom: Double = 0) -> Rect {
+  public func inset(left: Double = 0, top: Double = 0, right: Double = 0, bottom: Double = 0)
+    -> Rect
+  {
     Rect(
       x: x + left, y: y + top, width: max(0, width - left - right),
       height: max(0, height - top - bottom))

@@ -54,7 +54,8 @@ public final class FontFace {
     guard err == 0, let f else {
       FT_Done_FreeType(lib)
       library = nil
-      throw PlotError("cannot load font '\(path)' (FreeType error \(err)); is it a TrueType/OpenType file?")
+      throw PlotError(
+        "cannot load font '\(path)' (FreeType error \(err)); is it a TrueType/OpenType file?")
     }
     face = f
   }

@@ -59,7 +59,8 @@ import Testing
     // The legend's frame is light grey inside the top-right corner.
     let frame = Theme().legendEdge
     var framePixels = 0
-    for x in Int(area.center.x)..<Int(area.maxX) where fig.canvas.pixel(x: x, y: Int((area.y + Theme().px(5)).rounded())) == frame {
+    for x in Int(area.center.x)..<Int(area.maxX)
+    where fig.canvas.pixel(x: x, y: Int((area.y + Theme().px(5)).rounded())) == frame {
       framePixels += 1
     }
     #expect(framePixels > 20)

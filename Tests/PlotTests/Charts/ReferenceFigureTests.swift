@@ -48,7 +48,8 @@ import Testing
     o.dice = 0.874
     o.classNames = [1: "liver", 2: "spleen", 3: "kidney"]
     o.classDice = [1: 0.91, 2: 1.0, 3: 0]
-    o.points = try PointPrompt.from(points: [[70, 50, 19], [30, 80, 19], [70, 48, 26]], labels: [1, 0, 1])
+    o.points = try PointPrompt.from(
+      points: [[70, 50, 19], [30, 80, 19], [70, 48, 26]], labels: [1, 0, 1])
     let dir = try outputDir()
     try o.write(to: dir + "/overlay.png", panelSize: 300)
     var coronal = o
@@ -57,7 +58,8 @@ import Testing
     sagittal.plane = .sagittal
     sagittal.slice = 70
     sagittal.style = .contour
-    try SliceOverlay.writeGrid([o, coronal, sagittal], to: dir + "/overlay_planes.png", panelSize: 220)
+    try SliceOverlay.writeGrid(
+      [o, coronal, sagittal], to: dir + "/overlay_planes.png", panelSize: 220)
     let back = try PNG.read(path: dir + "/overlay.png")
     #expect(back.width == 4 * 300 + 5 * Int(Theme().px(8).rounded()))
   }

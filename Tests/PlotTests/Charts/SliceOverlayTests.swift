@@ -12,7 +12,8 @@ import Testing
     let img = [Float](repeating: 0, count: count)
     let lab = [Int32](repeating: 0, count: count)
     #expect(try SliceOverlay(image: img, shape: shape).resolvedPanels == [.image])
-    #expect(try SliceOverlay(image: img, shape: shape, label: lab).resolvedPanels == [.image, .label])
+    #expect(
+      try SliceOverlay(image: img, shape: shape, label: lab).resolvedPanels == [.image, .label])
     #expect(
       try SliceOverlay(image: img, shape: shape, label: lab, prediction: lab).resolvedPanels
         == [.image, .label, .prediction, .overlay])
@@ -78,7 +79,9 @@ import Testing
     o.style = .contour
     let outlined = o.panelPixels(.label, d)
     let gray = o.panelPixels(.image, d)
-    func changed(_ a: [UInt8]) -> Int { (0..<(a.count / 3)).filter { a[3 * $0] != gray[3 * $0] }.count }
+    func changed(_ a: [UInt8]) -> Int {
+      (0..<(a.count / 3)).filter { a[3 * $0] != gray[3 * $0] }.count
+    }
     #expect(changed(filled) > 2 * changed(outlined))
     #expect(changed(outlined) > 0)
     // Window level 40 maps to mid grey; class 2 (orange) at alpha 0.5 pulls red up.
@@ -100,7 +103,8 @@ import Testing
   @Test func clicksAreDrawnGreenAndRed() throws {
     let o0 = try SliceOverlay(image: [Float](repeating: -1000, count: count), shape: shape)
     var o = o0
-    o.points = try PointPrompt.from(points: [[10, 8, 3], [3, 3, 3], [0, 0, 0]], labels: [1, 0, -1])
+    o.points = try PointPrompt.from(
+      points: [[10, 8, 3], [3, 3, 3], [0, 0, 0]], labels: [1, 0, -1])
     #expect(o.points.count == 2)
     o.slice = 3
     let fig = try o.render(panelSize: 200)

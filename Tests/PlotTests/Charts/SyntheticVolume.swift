@@ -33,14 +33,27 @@ struct SyntheticVolume {
           hu += grain(x, y, z)
           let spine = (u * u + (v + 0.5) * (v + 0.5)) < 0.012
           if spine { hu = 700 }
-          let liver = ((u - 0.35) * (u - 0.35)) / 0.09 + ((v - 0.05) * (v - 0.05)) / 0.12 + (w * w) / 0.6 < 1
+          let liver =
+            ((u - 0.35) * (u - 0.35)) / 0.09 + ((v - 0.05) * (v - 0.05)) / 0.12 + (w * w) / 0.6 < 1
           let liverShift =
             ((u - 0.30) * (u - 0.30)) / 0.09 + ((v - 0.08) * (v - 0.08)) / 0.12 + (w * w) / 0.6 < 1
-          let spleen = ((u + 0.5) * (u + 0.5)) / 0.02 + ((v + 0.1) * (v + 0.1)) / 0.03 + (w * w) / 0.3 < 1
-          let kidney = ((u + 0.25) * (u + 0.25)) / 0.008 + ((v + 0.38) * (v + 0.38)) / 0.012 + (w * w) / 0.2 < 1
-          if liver { hu = 65 + grain(x, y, z); lab[i] = 1 }
-          if spleen { hu = 50 + grain(x, y, z); lab[i] = 2 }
-          if kidney { hu = 150 + grain(x, y, z); lab[i] = 3 }
+          let spleen =
+            ((u + 0.5) * (u + 0.5)) / 0.02 + ((v + 0.1) * (v + 0.1)) / 0.03 + (w * w) / 0.3 < 1
+          let kidney =
+            ((u + 0.25) * (u + 0.25)) / 0.008 + ((v + 0.38) * (v + 0.38)) / 0.012 + (w * w) / 0.2
+            < 1
+          if liver {
+            hu = 65 + grain(x, y, z)
+            lab[i] = 1
+          }
+          if spleen {
+            hu = 50 + grain(x, y, z)
+            lab[i] = 2
+          }
+          if kidney {
+            hu = 150 + grain(x, y, z)
+            lab[i] = 3
+          }
           if liverShift { pred[i] = 1 }
           if spleen { pred[i] = 2 }
           img[i] = hu
@@ -56,7 +69,7 @@ struct SyntheticVolume {
 /// Deterministic ±12 HU noise from a hash of the voxel index (CT-like grain).
 private func grain(_ x: Int, _ y: Int, _ z: Int) -> Float {
   var h = UInt64(truncatingIfNeeded: x &* 73_856_093 ^ y &* 19_349_663 ^ z &* 83_492_791)
-  h = (h ^ (h >> 13)) &* 0x5bd1e995
+  h = (h ^ (h >> 13)) &* 0x5bd1_e995
   h ^= h >> 15
   return Float(h % 25) - 12
 }

@@ -10,7 +10,8 @@ import Testing
     #expect(lossOnly.panels().count == 1)
     let full = TrainingCurves(
       epochs: e, trainLoss: [1, 0.8, 0.7, 0.6], valLoss: [.nan, 0.9, .nan, 0.7],
-      valDice: [.nan, 0.5, .nan, 0.7], seconds: [40, 41, 40, 39], learningRate: [1e-4, 9e-5, 8e-5, 7e-5])
+      valDice: [.nan, 0.5, .nan, 0.7], seconds: [40, 41, 40, 39],
+      learningRate: [1e-4, 9e-5, 8e-5, 7e-5])
     let panels = full.panels()
     #expect(panels.count == 3)
     let first = panels[0].plot
@@ -23,7 +24,8 @@ import Testing
   }
 
   @Test func rendersFromACSVFile() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plot-curves-\(getpid())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "plot-curves-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let csv = dir.appendingPathComponent("metrics.csv").path
@@ -35,11 +37,17 @@ import Testing
     let back = try PNG.read(path: png)
     #expect(back.width == 600 && back.height == 700)
     // The train-loss colour (C0) is present; so is the Dice green (C2).
-    #expect(back.pixels.withUnsafeBufferPointer { p in
-      stride(from: 0, to: p.count, by: 4).contains { Color(r: p[$0], g: p[$0 + 1], b: p[$0 + 2]) == Palette.tab10[0] }
-    })
-    #expect(back.pixels.withUnsafeBufferPointer { p in
-      stride(from: 0, to: p.count, by: 4).contains { Color(r: p[$0], g: p[$0 + 1], b: p[$0 + 2]) == Palette.tab10[2] }
-    })
+    #expect(
+      back.pixels.withUnsafeBufferPointer { p in
+        stride(from: 0, to: p.count, by: 4).contains {
+          Color(r: p[$0], g: p[$0 + 1], b: p[$0 + 2]) == Palette.tab10[0]
+        }
+      })
+    #expect(
+      back.pixels.withUnsafeBufferPointer { p in
+        stride(from: 0, to: p.count, by: 4).contains {
+          Color(r: p[$0], g: p[$0 + 1], b: p[$0 + 2]) == Palette.tab10[2]
+        }
+      })
   }
 }

@@ -13,7 +13,9 @@ import Testing
   }
 
   /// Display (col, row) of the single marked voxel found by slicing.
-  private func find(_ o: VolumeOrientation, _ vol: [Float], _ plane: SlicePlane, slice: Int) -> (Int, Int)? {
+  private func find(_ o: VolumeOrientation, _ vol: [Float], _ plane: SlicePlane, slice: Int) -> (
+    Int, Int
+  )? {
     let (cols, _, off) = o.sliceOffsets(plane, index: slice)
     guard let i = off.firstIndex(where: { vol[$0] == 1 }) else { return nil }
     return (i % cols, i / cols)
@@ -60,7 +62,9 @@ import Testing
     #expect(throws: PlotError.self) { try VolumeOrientation(shape: [2, 2, 2], axcodes: "RRS") }
     #expect(throws: PlotError.self) { try VolumeOrientation(shape: [2, 2, 2], axcodes: "XYZ") }
     #expect(throws: PlotError.self) { try VolumeOrientation(shape: [2, 2]) }
-    #expect(throws: PlotError.self) { try VolumeOrientation(shape: [2, 2, 2], spacing: [1, 0, 1]) }
+    #expect(throws: PlotError.self) {
+      try VolumeOrientation(shape: [2, 2, 2], spacing: [1, 0, 1])
+    }
   }
 
   @Test func largestSliceCountsForeground() throws {

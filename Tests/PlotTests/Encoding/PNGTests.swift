@@ -45,8 +45,12 @@ import Testing
 
   @Test func errorsNameThePath() {
     let bad = "/nonexistent-dir/out.png"
-    #expect { try PNG.write(sample(), to: bad) } throws: { ($0 as? PlotError)?.message.contains(bad) == true }
-    #expect { try PNG.read(path: bad) } throws: { ($0 as? PlotError)?.message.contains(bad) == true }
+    #expect { try PNG.write(sample(), to: bad) } throws: {
+      ($0 as? PlotError)?.message.contains(bad) == true
+    }
+    #expect { try PNG.read(path: bad) } throws: {
+      ($0 as? PlotError)?.message.contains(bad) == true
+    }
     #expect(throws: PlotError.self) { try PNG.decode([1, 2, 3]) }
     #expect(throws: PlotError.self) { try PNG.encode(bytes: [0], width: 2, height: 2, channels: 3) }
   }

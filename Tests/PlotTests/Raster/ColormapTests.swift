@@ -15,7 +15,8 @@ import Testing
     #expect(Colormap.viridis.color(at: 0) == Color(hex: 0x440154))
     #expect(Colormap.viridis.color(at: 1) == Color(hex: 0xfde725))
     let mid = Colormap.viridis.color(at: 0.5)
-    #expect(abs(Int(mid.r) - 0x21) <= 2 && abs(Int(mid.g) - 0x91) <= 2 && abs(Int(mid.b) - 0x8c) <= 2)
+    #expect(
+      abs(Int(mid.r) - 0x21) <= 2 && abs(Int(mid.g) - 0x91) <= 2 && abs(Int(mid.b) - 0x8c) <= 2)
     #expect(Colormap.named("Viridis")?.name == "viridis")
     #expect(Colormap.named("jet") == nil)
   }

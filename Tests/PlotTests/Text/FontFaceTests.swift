@@ -35,12 +35,18 @@ import Testing
   @Test func textPixelsLandInsideTheReturnedBox() throws {
     let f = try FontFace(path: FontFace.dejaVuSansPath)
     var c = Canvas(width: 200, height: 60)
-    let box = c.drawText("Dice 0.91", at: Point(100, 30), face: f, size: 16, color: .black, align: .center, valign: .center)
+    let box = c.drawText(
+      "Dice 0.91", at: Point(100, 30), face: f, size: 16, color: .black, align: .center,
+      valign: .center)
     var inside = 0
     var outside = 0
     for y in 0..<60 {
       for x in 0..<200 where c.pixel(x: x, y: y).r < 128 {
-        if box.contains(Point(Double(x) + 0.5, Double(y) + 0.5)) { inside += 1 } else { outside += 1 }
+        if box.contains(Point(Double(x) + 0.5, Double(y) + 0.5)) {
+          inside += 1
+        } else {
+          outside += 1
+        }
       }
     }
     #expect(inside > 30)
@@ -52,7 +58,9 @@ import Testing
     let f = try FontFace(path: FontFace.dejaVuSansPath)
     var c = Canvas(width: 100, height: 200)
     let upright = f.measure("learning rate", size: 14)
-    let box = c.drawText("learning rate", at: Point(50, 100), face: f, size: 14, color: .black, align: .center, valign: .center, rotated: true)
+    let box = c.drawText(
+      "learning rate", at: Point(50, 100), face: f, size: 14, color: .black, align: .center,
+      valign: .center, rotated: true)
     #expect(box.height > box.width * 3)
     #expect(abs(box.height - upright.width) < 4)
   }
