@@ -27,12 +27,9 @@ extension SliceOverlay {
     let h = max(1, Int((physH * s).rounded()))
     // Windowed slice, [rows, cols].
     var win = [Float](repeating: 0, count: rows * cols)
-    let lo = window.lower
-    let inv = 1 / window.width
+    let w0 = window
     image.withUnsafeBufferPointer { img in
-      for i in 0..<(rows * cols) {
-        win[i] = Float(((Double(img[off[i]]) - lo) * inv).clamped(0, 1))
-      }
+      for i in 0..<(rows * cols) { win[i] = Float(w0.apply(Double(img[off[i]]))) }
     }
     // Source coordinates per output column / row.
     func coords(_ n: Int, _ src: Int) -> (i0: [Int], i1: [Int], f: [Float], nearest: [Int]) {
@@ -203,7 +200,7 @@ extension SliceOverlay {
       }
     }
     var entries: [(name: String, color: Color, marker: MarkerShape?)] = classes.sorted().map { k in
-      let name = rows[0].classNames[Int(k)] ?? "class \(k)"
+      let name = rows.lazy.compactMap { $0.classNames[Int(k)] }.first ?? "class \(k)"
       let dice =
         rows.count == 1
         ? rows[0].classDice[Int(k)].map { " " + String(format: "%.3f", $0) } ?? "" : ""

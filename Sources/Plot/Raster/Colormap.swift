@@ -80,10 +80,11 @@ public struct CTWindow: Equatable, Sendable {
   /// Highest value shown as white.
   public var upper: Double { level + width / 2 }
 
-  /// `v` mapped to 0…1 (clamped).
+  /// `v` mapped to 0…1 (clamped; NaN maps to 0).
   @inline(__always)
   public func apply(_ v: Double) -> Double {
-    ((v - lower) / width).clamped(0, 1)
+    let t = (v - lower) / width
+    return t == t ? t.clamped(0, 1) : 0
   }
 }
 

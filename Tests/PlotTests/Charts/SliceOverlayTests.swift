@@ -132,4 +132,14 @@ import Testing
     #expect(three.height > 2 * one.height)
     #expect(throws: PlotError.self) { try SliceOverlay.grid([]) }
   }
+
+  @Test func nanAndInfiniteIntensitiesDoNotCrash() throws {
+    var img = [Float](repeating: .nan, count: count)
+    img[0] = .infinity
+    img[1] = -.infinity
+    let o = try SliceOverlay(image: img, shape: shape)
+    let d = o.displaySlice(box: 30)
+    #expect(d.gray.allSatisfy { $0 == 0 })
+    #expect(CTWindow.abdomen.apply(.nan) == 0)
+  }
 }

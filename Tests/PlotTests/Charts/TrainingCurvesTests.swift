@@ -50,4 +50,9 @@ import Testing
         }
       })
   }
+
+  @Test func emptyHistoryStillRenders() throws {
+    let fig = try TrainingCurves(epochs: [], trainLoss: []).render(width: 300, height: 200)
+    #expect(fig.width == 300 && fig.height == 200)
+  }
 }
