@@ -215,6 +215,7 @@ extension LinePlot {
     var style: LineStyle
     var width: Double
     var marker: MarkerShape?
+    var markerSize: Double = 5
     var line: Bool
   }
 
@@ -226,7 +227,8 @@ extension LinePlot {
         entries.append(
           LegendEntry(
             label: l, color: s.color ?? Palette.series(i), style: s.style,
-            width: th.px(s.lineWidth ?? th.lineWidth), marker: s.marker, line: s.showLine))
+            width: th.px(s.lineWidth ?? th.lineWidth), marker: s.marker,
+            markerSize: min(s.markerSize, 8), line: s.showLine))
       }
     }
     for v in verticalLines {
@@ -275,7 +277,7 @@ extension LinePlot {
     }
     if let mk = e.marker {
       fig.canvas.drawMarker(
-        mk, at: Point(hx + handle / 2, cy), size: th.px(5), fill: e.color, edge: .white,
+        mk, at: Point(hx + handle / 2, cy), size: th.px(e.markerSize), fill: e.color, edge: .white,
         edgeWidth: 0.8)
     }
     fig.text(e.label, at: Point(hx + handle + th.px(6), cy), align: .left, valign: .center)
