@@ -93,8 +93,27 @@ extension SliceOverlay {
     case .overlay:
       if let p = d.prediction { paint(&rgb, p, d, style: .fill) }
       if let l = d.label { paint(&rgb, l, d, style: .contour) }
+    case .errors:
+      if let l = d.label, let p = d.prediction { paintErrors(&rgb, label: l, prediction: p) }
     }
     return rgb
+  }
+
+  /// False-positive colour of the errors panel.
+  static let falsePositive = Color(hex: 0xff4040)
+  /// False-negative colour of the errors panel.
+  static let falseNegative = Color(hex: 0x40a0ff)
+
+  /// Marks pixels where the prediction differs from the label: predicted foreground of the
+  /// wrong class is a false positive, missed label foreground a false negative.
+  private func paintErrors(_ rgb: inout [UInt8], label: [Int32], prediction: [Int32]) {
+    let a = 0.7
+    for i in 0..<label.count where label[i] != prediction[i] {
+      let c = prediction[i] > 0 ? SliceOverlay.falsePositive : SliceOverlay.falseNegative
+      rgb[3 * i] = UInt8((Double(rgb[3 * i]) * (1 - a) + Double(c.r) * a).rounded())
+      rgb[3 * i + 1] = UInt8((Double(rgb[3 * i + 1]) * (1 - a) + Double(c.g) * a).rounded())
+      rgb[3 * i + 2] = UInt8((Double(rgb[3 * i + 2]) * (1 - a) + Double(c.b) * a).rounded())
+    }
   }
 
   /// Blends class colours into `rgb`: filled at `alpha`, or opaque 2-px inner outlines.
@@ -141,6 +160,7 @@ extension SliceOverlay {
     case .label: return "label"
     case .prediction: return "prediction"
     case .overlay: return "prediction vs label (outline)"
+    case .errors: return "errors"
     }
   }
 
@@ -211,6 +231,10 @@ extension SliceOverlay {
     }
     if rows.contains(where: { $0.points.contains(where: { !$0.positive }) }) {
       entries.append(("negative click", Color(hex: 0xd62728), .star))
+    }
+    if rows.contains(where: { $0.resolvedPanels.contains(.errors) }) {
+      entries.append(("false positive", SliceOverlay.falsePositive, nil))
+      entries.append(("false negative", SliceOverlay.falseNegative, nil))
     }
     // Legend rows: greedy flow across the figure width.
     let sw = th.px(10)

@@ -10,6 +10,8 @@ public enum SlicePanel: String, CaseIterable, Sendable {
   case prediction
   /// Prediction filled and ground truth outlined on the same image.
   case overlay
+  /// Where prediction and label disagree: false positives red, false negatives blue.
+  case errors
 }
 
 /// How label maps are drawn over the image.

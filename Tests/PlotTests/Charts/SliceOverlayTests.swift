@@ -142,4 +142,25 @@ import Testing
     #expect(d.gray.allSatisfy { $0 == 0 })
     #expect(CTWindow.abdomen.apply(.nan) == 0)
   }
+
+  @Test func errorsPanelMarksFalsePositivesAndNegatives() throws {
+    var lab = [Int32](repeating: 0, count: count)
+    var pred = lab
+    for y in 0..<16 {
+      lab[index(5, y, 3)] = 1  // missed: false negative
+      pred[index(15, y, 3)] = 1  // extra: false positive
+    }
+    var o = try SliceOverlay(
+      image: [Float](repeating: 40, count: count), shape: shape, label: lab, prediction: pred)
+    o.slice = 3
+    o.panels = [.errors]
+    let d = o.displaySlice(box: 20)  // 1 display pixel per voxel column
+    let px = o.panelPixels(.errors, d)
+    // Display column of x = 5 (patient right side) is 20 - 1 - 5 = 14; of x = 15 it is 4.
+    let fn = 3 * (2 * d.width + 14)
+    let fp = 3 * (2 * d.width + 4)
+    #expect(px[fn + 2] > px[fn])  // blue
+    #expect(px[fp] > px[fp + 2])  // red
+    #expect(px[3 * (2 * d.width + 10)] == 128)  // untouched grey
+  }
 }
