@@ -1,7 +1,7 @@
 /// The Plot module: canvas, text, charts and PNG output; takes plain arrays, never tensors.
 public enum Plot {
   /// The module's version, printed by `vista --version`.
-  public static let version = "0.2.0"
+  public static let version = "0.1.0"
 }
 
 /// An error from drawing, text or PNG I/O, with a message written for the user.
