@@ -172,3 +172,23 @@ private func randomVoxel(
   }
   return 0  // unreachable: count voxels differ from id
 }
+
+/// The training targets of a prompt sample: row b is `labels == classes[b]` as 0/1, `[B, 1, H, W, D]`.
+///
+/// With these, one `DiceLoss()(logits [B, 1, H, W, D], targets)` equals the tutorial's mean over
+/// prompts of per-prompt Dice losses (the default reduction averages over the B items).
+public func promptTargets(labels: IntTensor, classes: [Int]) throws -> Tensor {
+  guard labels.rank == 5, labels.shape[0] == 1, labels.shape[1] == 1 else {
+    throw VistaError.badShape("promptTargets", labels.shape, expected: "labels [1, 1, H, W, D]")
+  }
+  let spatial = Array(labels.shape[2...])
+  let n = spatial.elementCount
+  var out = [Float](repeating: 0, count: classes.count * n)
+  labels.scalars.withUnsafeBufferPointer { lb in
+    for (b, c) in classes.enumerated() {
+      let id = Int32(truncatingIfNeeded: c)
+      for i in 0..<n where lb[i] == id { out[b * n + i] = 1 }
+    }
+  }
+  return try Tensor(shape: [classes.count, 1] + spatial, scalars: out)
+}

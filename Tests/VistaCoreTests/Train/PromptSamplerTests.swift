@@ -149,3 +149,22 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
     #expect(try run(9) != run(10))
   }
 }
+
+@Suite struct PromptTargetTests {
+  @Test func targetsAreOneHotRowsAndBatchedDiceIsTheMeanOverPrompts() throws {
+    let labels = try IntTensor(shape: [1, 1, 2, 2, 2], scalars: [0, 3, 3, 0, 57, 0, 3, 0])
+    let t = try promptTargets(labels: labels, classes: [3, 0, 9])
+    #expect(t.shape == [3, 1, 2, 2, 2])
+    #expect(t.scalars == [0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1] + [Float](repeating: 0, count: 8))
+    var rng = RandomGenerator(seed: 1)
+    let logits = Tensor.normal([3, 1, 2, 2, 2], using: &rng)
+    let batched = try DiceLoss()(Variable(logits), t).value.scalars[0]
+    var perPrompt: Float = 0
+    for b in 0..<3 {
+      let x = try Tensor(shape: [1, 1, 2, 2, 2], scalars: Array(logits.scalars[b * 8..<(b + 1) * 8]))
+      let y = try Tensor(shape: [1, 1, 2, 2, 2], scalars: Array(t.scalars[b * 8..<(b + 1) * 8]))
+      perPrompt += try DiceLoss()(Variable(x), y).value.scalars[0] / 3
+    }
+    #expect(abs(batched - perPrompt) < 1e-6)
+  }
+}
