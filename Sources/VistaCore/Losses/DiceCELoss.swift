@@ -64,14 +64,18 @@ public struct DiceCELoss: Sendable {
 /// torch's `binary_cross_entropy_with_logits`: `(1 − t)·x − logσ(x)` summed in Double, then the mean
 /// (or sum).
 func binaryCrossEntropyWithLogits(_ x: Tensor, _ t: Tensor, mean: Bool) -> Float {
-  var total = 0.0
-  x.withUnsafeBufferPointer { xb in
+  let total = x.withUnsafeBufferPointer { xb in
     t.withUnsafeBufferPointer { tb in
-      for i in 0..<xb.count {
-        let xi = xb[i]
-        // log σ(x) = min(x, 0) − log1p(e^−|x|)
-        let logSigmoid = min(xi, 0) - log1pf(expf(-abs(xi)))
-        total += Double((1 - tb[i]) * xi - logSigmoid)
+      let (xp, tp) = (xb.baseAddress!, tb.baseAddress!)
+      return blockSum(xb.count) { r in
+        var s = 0.0
+        for i in r {
+          let xi = xp[i]
+          // log σ(x) = min(x, 0) − log1p(e^−|x|)
+          let logSigmoid = min(xi, 0) - log1pf(expf(-abs(xi)))
+          s += Double((1 - tp[i]) * xi - logSigmoid)
+        }
+        return s
       }
     }
   }
@@ -87,7 +91,10 @@ func binaryCrossEntropyWithLogitsBackward(
   grad.withUnsafeMutableBufferPointer { gb in
     sig.withUnsafeBufferPointer { sb in
       t.withUnsafeBufferPointer { tb in
-        for i in 0..<gb.count { gb[i] += w * (sb[i] - tb[i]) }
+        let (gp, sp, tp) = (gb.baseAddress!, sb.baseAddress!, tb.baseAddress!)
+        parallelRanges(gb.count, minChunk: 1 << 15) { r in
+          for i in r { gp[i] += w * (sp[i] - tp[i]) }
+        }
       }
     }
   }

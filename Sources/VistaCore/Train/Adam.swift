@@ -172,20 +172,72 @@ func adamUpdate(
   _ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
   _ g: UnsafePointer<Float>, _ n: Int, _ c: AdamConstants
 ) {
-  let w = c.lerpWeight
-  let lowWeight = w < 0.5
-  let oneMinusW: Float = 1 - w
-  for i in 0..<n {
-    var gi = g[i]
-    if c.hasDecay {
-      if c.decoupled { p[i] = p[i] * c.decay } else { gi = gi + c.l2 * p[i] }
-    }
+  // Branch-free loops per case (the flags are constants after inlining, so each loop vectorises).
+  let low = c.lerpWeight < 0.5
+  switch (c.hasDecay, c.decoupled, low) {
+  case (false, _, true): adamLoop(p, m, v, g, n, c, decay: 0, lowWeight: true)
+  case (false, _, false): adamLoop(p, m, v, g, n, c, decay: 0, lowWeight: false)
+  case (true, true, true): adamLoop(p, m, v, g, n, c, decay: 1, lowWeight: true)
+  case (true, true, false): adamLoop(p, m, v, g, n, c, decay: 1, lowWeight: false)
+  case (true, false, true): adamLoop(p, m, v, g, n, c, decay: 2, lowWeight: true)
+  case (true, false, false): adamLoop(p, m, v, g, n, c, decay: 2, lowWeight: false)
+  }
+}
+
+/// The Adam element loop; `decay` 0 = none, 1 = decoupled (p·(1 − lr·wd)), 2 = coupled (g + wd·p).
+///
+/// Written on SIMD8 so it vectorises (a scalar `squareRoot()` compiles to a libm call on Linux);
+/// every lane does exactly the scalar Float32 operations, so results are identical.
+@inline(__always)
+private func adamLoop(
+  _ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+  _ g: UnsafePointer<Float>, _ n: Int, _ c: AdamConstants, decay: Int, lowWeight: Bool
+) {
+  typealias V = SIMD8<Float>
+  let w = V(repeating: c.lerpWeight)
+  let oneMinusW = V(repeating: 1 - c.lerpWeight)
+  let d = V(repeating: c.decay)
+  let l2 = V(repeating: c.l2)
+  let b2 = V(repeating: c.beta2)
+  let c2 = V(repeating: c.oneMinusBeta2)
+  let bc2 = V(repeating: c.biasCorrection2Sqrt)
+  let neg = V(repeating: c.negStepSize)
+  let eps = V(repeating: c.eps)
+  @inline(__always) func update(_ gi: V, _ pi: V, _ mi: V, _ vi: V) -> (V, V, V) {
+    var gi = gi
+    var pi = pi
+    if decay == 1 { pi = pi * d }
+    if decay == 2 { gi = gi + l2 * pi }
     // torch's lerp: weight < 0.5 ? self + w·(end − self) : end − (end − self)·(1 − w)
-    let mi = lowWeight ? m[i] + w * (gi - m[i]) : gi - (gi - m[i]) * oneMinusW
-    m[i] = mi
-    let vi = v[i] * c.beta2 + c.oneMinusBeta2 * gi * gi
-    v[i] = vi
-    let denom = vi.squareRoot() / c.biasCorrection2Sqrt + c.eps
-    p[i] = p[i] + c.negStepSize * mi / denom
+    let mNew = lowWeight ? mi + w * (gi - mi) : gi - (gi - mi) * oneMinusW
+    let vNew = vi * b2 + c2 * gi * gi
+    let denom = vNew.squareRoot() / bc2 + eps
+    return (pi + neg * mNew / denom, mNew, vNew)
+  }
+  var i = 0
+  while i + 8 <= n {
+    let (pn, mn, vn) = update(
+      UnsafeRawPointer(g + i).loadUnaligned(as: V.self), UnsafeRawPointer(p + i).loadUnaligned(as: V.self),
+      UnsafeRawPointer(m + i).loadUnaligned(as: V.self), UnsafeRawPointer(v + i).loadUnaligned(as: V.self))
+    UnsafeMutableRawPointer(p + i).storeBytes(of: pn, as: V.self)
+    UnsafeMutableRawPointer(m + i).storeBytes(of: mn, as: V.self)
+    UnsafeMutableRawPointer(v + i).storeBytes(of: vn, as: V.self)
+    i += 8
+  }
+  if i < n {
+    // The tail through one padded vector (lanes past n are computed and discarded).
+    var gt = V(), pt = V(), mt = V(), vt = V()
+    for j in 0..<(n - i) {
+      gt[j] = g[i + j]
+      pt[j] = p[i + j]
+      mt[j] = m[i + j]
+      vt[j] = v[i + j]
+    }
+    let (pn, mn, vn) = update(gt, pt, mt, vt)
+    for j in 0..<(n - i) {
+      p[i + j] = pn[j]
+      m[i + j] = mn[j]
+      v[i + j] = vn[j]
+    }
   }
 }

@@ -12,7 +12,10 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double) throws -> F
   let total = gradNorm(active)
   let coef = min(Float(maxNorm) / (total + 1e-6), 1)
   for p in active {
-    p.grad!.scaleInPlace(coef)
+    var g = p.grad!
+    p.grad = nil  // sole owner, so scaling does not copy
+    g.scaleInPlace(coef)
+    p.grad = g
   }
   return total
 }
@@ -23,9 +26,28 @@ public func gradNorm(_ parameters: [Parameter]) -> Float {
   for p in parameters {
     guard let g = p.grad else { continue }
     g.withUnsafeBufferPointer { b in
-      var s = 0.0
-      for x in b { s += Double(x) * Double(x) }
-      sumSquares += s
+      let x = b.baseAddress!
+      sumSquares += blockSum(b.count) { r in
+        // Eight Float lanes over 512-element runs (vectorises), each run added in Double.
+        var total = 0.0
+        var i = r.lowerBound
+        while i < r.upperBound {
+          let end = min(i + 512, r.upperBound)
+          var lanes = SIMD8<Float>()
+          while i + 8 <= end {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes += v * v
+            i += 8
+          }
+          var s = Double(lanes.sum())
+          while i < end {
+            s += Double(x[i]) * Double(x[i])
+            i += 1
+          }
+          total += s
+        }
+        return total
+      }
     }
   }
   return Float(sumSquares.squareRoot())

@@ -69,11 +69,17 @@ public final class GradScaler {
       var g = p.grad!
       p.grad = nil
       g.withUnsafeMutableBufferPointer { b in
-        for i in 0..<b.count {
-          let v = b[i]
-          if !v.isFinite { found = true }
-          b[i] = v * inv
+        let x = b.baseAddress!
+        let bad = blockSum(b.count) { r in
+          var nonFinite = false
+          for i in r {
+            let v = x[i]
+            nonFinite = nonFinite || !v.isFinite
+            x[i] = v * inv
+          }
+          return nonFinite ? 1 : 0
         }
+        if bad > 0 { found = true }
       }
       p.grad = g
     }
