@@ -51,10 +51,29 @@ public struct PromptSamplerOptions: Sendable, Equatable, Codable {
     self.dropPointProb = dropPointProb
   }
 
-  /// The finetuning tutorial's settings: max_point 5, max_prompt 32, max_backprompt 4, drops 0.2.
-  public static func tutorial(labelSet: [Int]) -> PromptSamplerOptions {
-    PromptSamplerOptions(labelSet: labelSet, maxPrompt: 32, maxBackprompt: 4, maxPoint: 5)
+  /// The finetuning tutorial's settings (max_point 5, max_prompt 32, max_backprompt 4) for a mode:
+  /// `.both` drops labels and points with probability 0.2 each (the tutorial), `.autoOnly` always
+  /// drops points (the bundle's advice for class-only finetuning), `.pointOnly` always drops labels
+  /// (on a patch without foreground MONAI keeps the label prompts; such steps stay class-only).
+  public static func tutorial(labelSet: [Int], mode: PromptMode = .both) -> PromptSamplerOptions {
+    var o = PromptSamplerOptions(labelSet: labelSet, maxPrompt: 32, maxBackprompt: 4, maxPoint: 5)
+    switch mode {
+    case .both: break
+    case .autoOnly: (o.dropLabelProb, o.dropPointProb) = (0, 1)
+    case .pointOnly: (o.dropLabelProb, o.dropPointProb) = (1, 0)
+    }
+    return o
   }
+}
+
+/// Which prompts a training step uses.
+public enum PromptMode: String, Sendable, Codable, CaseIterable {
+  /// Class prompts and clicks, each dropped with probability 0.2 (the tutorial).
+  case both
+  /// Class prompts only (drop_point_prob 1).
+  case autoOnly = "auto"
+  /// Clicks only (drop_label_prob 1).
+  case pointOnly = "point"
 }
 
 /// Classes whose clicks use labels 2/3 instead of 0/1 (MONAI's `SPECIAL_INDEX`).

@@ -168,3 +168,18 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
     #expect(abs(batched - perPrompt) < 1e-6)
   }
 }
+
+@Suite struct PromptModeTests {
+  @Test func modesFixTheDrops() throws {
+    var rng = RandomGenerator(seed: 12)
+    for _ in 0..<50 {
+      let auto = try #require(try samplePromptPairs(
+        labels: patch(), options: .tutorial(labelSet: [0, 3], mode: .autoOnly), using: &rng))
+      #expect(auto.labelPrompt != nil && auto.point == nil)
+      let point = try #require(try samplePromptPairs(
+        labels: patch(), options: .tutorial(labelSet: [0, 3], mode: .pointOnly), using: &rng))
+      #expect(point.labelPrompt == nil && point.point != nil)
+      #expect(point.classes == [3])
+    }
+  }
+}
