@@ -20,15 +20,19 @@ enum BenchTrain {
     // Losses on the tutorial's shape: 2 prompts × 96³.
     let x = Tensor.normal([2, 1, 96, 96, 96], using: &rng)
     let t = Tensor.uniform([2, 1, 96, 96, 96], using: &rng).map { $0 > 0.7 ? 1 : 0 }
-    report("DiceLoss fwd+bwd [2,1,96³]", try time {
-      let v = Variable.leaf(x)
-      try DiceLoss()(v, t).backward()
-    })
+    report(
+      "DiceLoss fwd+bwd [2,1,96³]",
+      try time {
+        let v = Variable.leaf(x)
+        try DiceLoss()(v, t).backward()
+      })
     let ce = try DiceCELoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)
-    report("DiceCELoss fwd+bwd [2,1,96³]", try time {
-      let v = Variable.leaf(x)
-      try ce(v, t).backward()
-    })
+    report(
+      "DiceCELoss fwd+bwd [2,1,96³]",
+      try time {
+        let v = Variable.leaf(x)
+        try ce(v, t).backward()
+      })
 
     // Prompt sampling on a 96³ patch with a spleen-sized object.
     var labels = [Int32](repeating: 0, count: 96 * 96 * 96)
@@ -36,15 +40,19 @@ enum BenchTrain {
     let patch = try IntTensor(shape: [1, 1, 96, 96, 96], scalars: labels)
     var srng = RandomGenerator(seed: 2)
     let options = PromptSamplerOptions.tutorial(labelSet: [0, 3])
-    report("samplePromptPairs 96³", try time { _ = try samplePromptPairs(labels: patch, options: options, using: &srng) })
+    report(
+      "samplePromptPairs 96³",
+      try time { _ = try samplePromptPairs(labels: patch, options: options, using: &srng) })
 
     // Sliding window with an identity predictor (pure placement/blend overhead), tutorial grid.
     let image = Tensor.normal([1, 1, 239, 239, 150], using: &rng)
     for mode in [BlendMode.constant, .gaussian] {
       let o = SlidingWindowOptions(roi: [96, 96, 96], overlap: [0.25], mode: mode)
-      report("sliding window 239²×150 roi 96 \(mode.rawValue), identity", try time(repeats: 3) {
-        _ = try slidingWindowInference(image, options: o) { $0 }
-      })
+      report(
+        "sliding window 239²×150 roi 96 \(mode.rawValue), identity",
+        try time(repeats: 3) {
+          _ = try slidingWindowInference(image, options: o) { $0 }
+        })
     }
   }
 

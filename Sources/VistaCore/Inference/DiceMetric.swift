@@ -10,7 +10,8 @@ public enum DiceMetric {
     prediction: IntTensor, label: IntTensor, classes: [Int], ignoreEmpty: Bool = true
   ) throws -> [Float] {
     guard prediction.shape == label.shape else {
-      throw VistaError.shapeMismatch("DiceMetric", prediction.shape, label.shape,
+      throw VistaError.shapeMismatch(
+        "DiceMetric", prediction.shape, label.shape,
         expected: "a prediction and a label of the same shape")
     }
     let index = Dictionary(classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -38,7 +39,8 @@ public enum DiceMetric {
   /// The Dice of two binary masks (nonzero = inside); NaN when `label` is empty and `ignoreEmpty`.
   public static func binary(prediction: Tensor, label: Tensor, ignoreEmpty: Bool = true) throws -> Float {
     guard prediction.shape == label.shape else {
-      throw VistaError.shapeMismatch("DiceMetric.binary", prediction.shape, label.shape,
+      throw VistaError.shapeMismatch(
+        "DiceMetric.binary", prediction.shape, label.shape,
         expected: "masks of the same shape")
     }
     var inter = 0

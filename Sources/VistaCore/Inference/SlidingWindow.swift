@@ -68,7 +68,8 @@ public func slidingWindowInference(
   let roi = zip(o.roi, original).map { r, s in r <= 0 ? s : r }
   let size = zip(original, roi).map { max($0, $1) }
   let padBefore = zip(original, roi).map { s, r in max(r - s, 0) / 2 }
-  let padded = size == original ? image : pad3d(image, to: size, before: padBefore, mode: o.paddingMode, cval: o.cval)
+  let padded =
+    size == original ? image : pad3d(image, to: size, before: padBefore, mode: o.paddingMode, cval: o.cval)
 
   let interval = slidingWindowScanInterval(imageSize: size, roi: roi, overlap: overlap)
   let windows = slidingWindowStarts(imageSize: size, roi: roi, interval: interval)
@@ -79,14 +80,18 @@ public func slidingWindowInference(
   var output: Tensor? = nil
   var outChannels = 0
   var count = Tensor(zeros: size)
-  for start in windows { accumulate(into: &count, size: size, channels: 1, start: start, patch: weights, patchIndex: 0, weights: nil) }
+  for start in windows {
+    accumulate(
+      into: &count, size: size, channels: 1, start: start, patch: weights, patchIndex: 0, weights: nil)
+  }
 
   var done = 0
   for first in stride(from: 0, to: total, by: o.swBatchSize) {
     let range = first..<min(first + o.swBatchSize, total)
     var patch = Tensor(zeros: [range.count, channels] + roi)
     for (n, idx) in range.enumerated() {
-      extract(padded, size: size, image: idx / windows.count, start: windows[idx % windows.count], roi: roi,
+      extract(
+        padded, size: size, image: idx / windows.count, start: windows[idx % windows.count], roi: roi,
         into: &patch, at: n * channels * roiCount)
     }
     let starts = range.map { windows[$0 % windows.count] }
@@ -94,16 +99,19 @@ public func slidingWindowInference(
     guard seg.rank == 5, seg.shape[0] == range.count, Array(seg.shape[2...]) == roi, seg.shape[1] > 0 else {
       throw VistaError.badShape(
         "slidingWindowInference predictor", seg.shape,
-        expected: "an output [\(range.count), K, \(roi.map(String.init).joined(separator: ", "))] for a patch \(formatShape(patch.shape))")
+        expected: "an output [\(range.count), K, \(roi.map(String.init).joined(separator: ", "))]"
+          + " for a patch \(formatShape(patch.shape))")
     }
     if output == nil {
       outChannels = seg.shape[1]
       output = Tensor(zeros: [batch, outChannels] + size)
     } else if seg.shape[1] != outChannels {
-      throw VistaError("slidingWindowInference: the predictor returned \(seg.shape[1]) channels after \(outChannels) before")
+      throw VistaError(
+        "slidingWindowInference: the predictor returned \(seg.shape[1]) channels after \(outChannels) before")
     }
     for (n, idx) in range.enumerated() {
-      accumulate(into: &output!, size: size, channels: outChannels, start: windows[idx % windows.count],
+      accumulate(
+        into: &output!, size: size, channels: outChannels, start: windows[idx % windows.count],
         patch: seg, patchIndex: n, weights: weights, image: idx / windows.count, batch: batch)
     }
     done += range.count

@@ -12,10 +12,12 @@ public func vistaPostProcess(_ logits: Tensor, labelPrompt: [Int]? = nil) throws
   let ids: [Int32]
   if let labelPrompt {
     guard labelPrompt.count == k else {
-      throw VistaError("vistaPostProcess: \(k) logit channels but \(labelPrompt.count) class ids in labelPrompt")
+      throw VistaError(
+        "vistaPostProcess: \(k) logit channels but \(labelPrompt.count) class ids in labelPrompt")
     }
     guard !labelPrompt.contains(0) else {
-      throw VistaError("vistaPostProcess: class 0 (background) cannot be a prompt; remove it from the class list")
+      throw VistaError(
+        "vistaPostProcess: class 0 (background) cannot be a prompt; remove it from the class list")
     }
     ids = labelPrompt.map { Int32($0) }
   } else {

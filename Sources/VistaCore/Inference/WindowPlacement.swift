@@ -33,10 +33,11 @@ public func slidingWindowStarts(imageSize: [Int], roi: [Int], interval: [Int]) -
         count = first + 1
       }
     }
-    perAxis.append((0..<count).map { idx in
-      let start = idx * interval[i]
-      return start - max(start + roi[i] - imageSize[i], 0)
-    })
+    perAxis.append(
+      (0..<count).map { idx in
+        let start = idx * interval[i]
+        return start - max(start + roi[i] - imageSize[i], 0)
+      })
   }
   var out: [[Int]] = [[]]
   for axis in perAxis {

@@ -38,7 +38,8 @@ public struct DiceCELoss: Sendable {
     let terms = diceTerms(p, target, layout, batch: dice.batch, squared: dice.squaredPred)
     let diceValue = terms.loss(smoothNr: dice.smoothNr, smoothDr: dice.smoothDr, reduction: dice.reduction)
     let mean = dice.reduction == .mean
-    let ce = layout.channels == 1
+    let ce =
+      layout.channels == 1
       ? binaryCrossEntropyWithLogits(x, target, mean: mean)
       : softCrossEntropy(x, target, layout, mean: mean)
     let value = lambdaDice * diceValue + lambdaCE * ce
@@ -47,13 +48,15 @@ public struct DiceCELoss: Sendable {
       let scale = g.scalars[0]
       var grad = Tensor(zeros: layout.shape)
       if layout.channels == 1 {
-        binaryCrossEntropyWithLogitsBackward(into: &grad, p: p, x: x, target, mean: mean,
+        binaryCrossEntropyWithLogitsBackward(
+          into: &grad, p: p, x: x, target, mean: mean,
           scale: scale * config.lambdaCE, sigmoidDone: config.dice.sigmoid)
       } else {
         softCrossEntropyBackward(into: &grad, x, target, layout, mean: mean, scale: scale * config.lambdaCE)
       }
       if config.lambdaDice != 0 {
-        config.dice.accumulateGradient(into: &grad, p: p, target: target, terms: terms, layout: layout,
+        config.dice.accumulateGradient(
+          into: &grad, p: p, target: target, terms: terms, layout: layout,
           scale: scale * config.lambdaDice)
       }
       return [grad]

@@ -51,7 +51,8 @@ public struct DiceLoss: Sendable {
     let config = self
     return Variable.record(Tensor(scalar: value), op: "dice_loss", inputs: [input]) { g in
       var grad = Tensor(zeros: layout.shape)
-      config.accumulateGradient(into: &grad, p: p, target: target, terms: terms, layout: layout,
+      config.accumulateGradient(
+        into: &grad, p: p, target: target, terms: terms, layout: layout,
         scale: g.scalars[0])
       return [grad]
     }
@@ -102,10 +103,12 @@ struct LossLayout: Sendable {
 
   init(_ input: [Int], _ target: [Int], op: String) throws {
     guard input.count >= 3 else {
-      throw VistaError.badShape(op, input, expected: "an input [B, C, spatial…] with at least one spatial dimension")
+      throw VistaError.badShape(
+        op, input, expected: "an input [B, C, spatial…] with at least one spatial dimension")
     }
     guard input == target else {
-      throw VistaError.shapeMismatch(op, input, target, expected: "input and target of the same shape [B, C, spatial…]")
+      throw VistaError.shapeMismatch(
+        op, input, target, expected: "input and target of the same shape [B, C, spatial…]")
     }
     guard input.elementCount > 0 else {
       throw VistaError.badShape(op, input, expected: "a non-empty input")

@@ -32,7 +32,8 @@ public class Adam: Optimizer {
     try checkUniqueNames(parameters, op: decoupledWeightDecay ? "AdamW" : "Adam")
     guard lr >= 0, eps >= 0, weightDecay >= 0, (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
       throw VistaError(
-        "Adam: invalid hyper-parameters lr=\(lr) betas=\(betas) eps=\(eps) weight_decay=\(weightDecay) (need lr, eps, weight_decay ≥ 0 and betas in [0, 1))")
+        "Adam: invalid hyper-parameters lr=\(lr) betas=\(betas) eps=\(eps) weight_decay=\(weightDecay)"
+          + " (need lr, eps, weight_decay ≥ 0 and betas in [0, 1))")
     }
     self.parameters = parameters
     self.lr = lr
@@ -112,7 +113,8 @@ public class Adam: Optimizer {
     for key in state.scalars.keys where key.hasSuffix(".step") {
       let name = String(key.dropLast(5))
       guard known.contains(name) else {
-        throw VistaError("loadStateDict: the state has '\(name)', which is not one of this optimizer's parameters")
+        throw VistaError(
+          "loadStateDict: the state has '\(name)', which is not one of this optimizer's parameters")
       }
     }
     expAvg = m
@@ -151,7 +153,8 @@ struct AdamConstants {
   var negStepSize: Float
   var eps: Float
 
-  init(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, decoupled: Bool, step: Int) {
+  init(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, decoupled: Bool, step: Int)
+  {
     let bc1 = 1 - pow(beta1, Double(step))
     let bc2 = 1 - pow(beta2, Double(step))
     self.decay = Float(1 - lr * weightDecay)
@@ -226,7 +229,10 @@ private func adamLoop(
   }
   if i < n {
     // The tail through one padded vector (lanes past n are computed and discarded).
-    var gt = V(), pt = V(), mt = V(), vt = V()
+    var gt = V()
+    var pt = V()
+    var mt = V()
+    var vt = V()
     for j in 0..<(n - i) {
       gt[j] = g[i + j]
       pt[j] = p[i + j]

@@ -7,7 +7,8 @@ public enum LRSchedule: Sendable, Equatable, Codable {
   case constant
   /// MONAI's `WarmupCosineSchedule`: linear warmup from `warmupMultiplier·base` over
   /// `warmupSteps`, then `max(endLR, base·max(0, ½(1 + cos(π·cycles·2·progress))))`.
-  case warmupCosine(warmupSteps: Int, totalSteps: Int, endLR: Double = 0, cycles: Double = 0.5,
+  case warmupCosine(
+    warmupSteps: Int, totalSteps: Int, endLR: Double = 0, cycles: Double = 0.5,
     warmupMultiplier: Double = 0)
   /// torch's `StepLR`: `base·gamma^(t / stepSize)` (integer division).
   case step(stepSize: Int, gamma: Double = 0.1)
@@ -19,7 +20,9 @@ public enum LRSchedule: Sendable, Equatable, Codable {
     switch self {
     case .constant: return
     case .warmupCosine(_, let total, _, _, let mult):
-      guard total > 0 else { throw VistaError("warmup cosine schedule: totalSteps must be > 0, got \(total)") }
+      guard total > 0 else {
+        throw VistaError("warmup cosine schedule: totalSteps must be > 0, got \(total)")
+      }
       guard (0...1).contains(mult) else {
         throw VistaError("warmup cosine schedule: warmupMultiplier must be in 0...1, got \(mult)")
       }

@@ -92,9 +92,12 @@ public func samplePromptPairs(
   labels: IntTensor, options o: PromptSamplerOptions, using rng: inout RandomGenerator
 ) throws -> PromptSample? {
   guard labels.rank == 5, labels.shape[0] == 1, labels.shape[1] == 1 else {
-    throw VistaError.badShape("samplePromptPairs", labels.shape, expected: "labels [1, 1, H, W, D] (batch size 1)")
+    throw VistaError.badShape(
+      "samplePromptPairs", labels.shape, expected: "labels [1, 1, H, W, D] (batch size 1)")
   }
-  guard o.maxPoint >= 1 else { throw VistaError("samplePromptPairs: maxPoint must be ≥ 1, got \(o.maxPoint)") }
+  guard o.maxPoint >= 1 else {
+    throw VistaError("samplePromptPairs: maxPoint must be ≥ 1, got \(o.maxPoint)")
+  }
   let (h, w, d) = (labels.shape[2], labels.shape[3], labels.shape[4])
   let total = h * w * d
   let present = Set(labels.scalars.map { Int($0) })
@@ -144,7 +147,8 @@ public func samplePromptPairs(
     for _ in 0..<pa { append(inside[rng.nextInt(below: inside.count)]) }
     for _ in 0..<na { append(randomVoxel(notEqualTo: id, labels.scalars, outsideCount, using: &rng)) }
     for _ in 0..<(n - pa - na) { points += [0, 0, 0] }
-    pointLabels += [Int32](repeating: posLabel, count: pa) + [Int32](repeating: negLabel, count: na)
+    pointLabels +=
+      [Int32](repeating: posLabel, count: pa) + [Int32](repeating: negLabel, count: na)
       + [Int32](repeating: -1, count: n - pa - na)
   }
   for _ in background {

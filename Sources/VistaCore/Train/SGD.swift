@@ -23,7 +23,8 @@ public final class SGD: Optimizer {
   ) throws {
     try checkUniqueNames(parameters, op: "SGD")
     guard lr >= 0, momentum >= 0, weightDecay >= 0 else {
-      throw VistaError("SGD: invalid hyper-parameters lr=\(lr) momentum=\(momentum) weight_decay=\(weightDecay) (need ≥ 0)")
+      throw VistaError(
+        "SGD: invalid hyper-parameters lr=\(lr) momentum=\(momentum) weight_decay=\(weightDecay) (need ≥ 0)")
     }
     guard !nesterov || (momentum > 0 && dampening == 0) else {
       throw VistaError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
@@ -59,14 +60,35 @@ public final class SGD: Optimizer {
               let o = r.lowerBound
               let mode = !useMomentum ? 0 : first ? 1 : 2
               switch (mode, nesterov, wd != 0) {
-              case (0, _, false): sgdLoop(pp + o, nil, gp + o, r.count, wd, mu, keep, negLR, mode: 0, nesterov: false, decay: false)
-              case (0, _, true): sgdLoop(pp + o, nil, gp + o, r.count, wd, mu, keep, negLR, mode: 0, nesterov: false, decay: true)
-              case (1, false, _): sgdLoop(pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 1, nesterov: false, decay: wd != 0)
-              case (1, true, _): sgdLoop(pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 1, nesterov: true, decay: wd != 0)
-              case (_, false, false): sgdLoop(pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: false, decay: false)
-              case (_, false, true): sgdLoop(pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: false, decay: true)
-              case (_, true, false): sgdLoop(pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: true, decay: false)
-              case (_, true, true): sgdLoop(pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: true, decay: true)
+              case (0, _, false):
+                sgdLoop(
+                  pp + o, nil, gp + o, r.count, wd, mu, keep, negLR, mode: 0, nesterov: false, decay: false)
+              case (0, _, true):
+                sgdLoop(
+                  pp + o, nil, gp + o, r.count, wd, mu, keep, negLR, mode: 0, nesterov: false, decay: true)
+              case (1, false, _):
+                sgdLoop(
+                  pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 1, nesterov: false,
+                  decay: wd != 0)
+              case (1, true, _):
+                sgdLoop(
+                  pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 1, nesterov: true,
+                  decay: wd != 0)
+              case (_, false, false):
+                sgdLoop(
+                  pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: false,
+                  decay: false)
+              case (_, false, true):
+                sgdLoop(
+                  pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: false, decay: true
+                )
+              case (_, true, false):
+                sgdLoop(
+                  pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: true, decay: false
+                )
+              case (_, true, true):
+                sgdLoop(
+                  pp + o, bp! + o, gp + o, r.count, wd, mu, keep, negLR, mode: 2, nesterov: true, decay: true)
               }
             }
           }
@@ -96,7 +118,8 @@ public final class SGD: Optimizer {
     var restored: [String: Tensor] = [:]
     for (key, t) in state.tensors {
       guard key.hasSuffix(".momentum_buffer"), let p = byName[String(key.dropLast(16))] else {
-        throw VistaError("loadStateDict: unexpected entry '\(key)' for SGD (expected <parameter>.momentum_buffer)")
+        throw VistaError(
+          "loadStateDict: unexpected entry '\(key)' for SGD (expected <parameter>.momentum_buffer)")
       }
       try checkBuffer(t, for: p, key: key)
       restored[p.name] = t

@@ -6,7 +6,8 @@ import Foundation
 /// second in-memory copy of the tensors is made.
 public enum StateFile {
   /// Writes `tensors` (sorted by name) and `metadata` to `url` atomically.
-  public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
+  public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws
+  {
     let names = tensors.keys.sorted()
     var header: [String: Any] = [:]
     if !metadata.isEmpty { header["__metadata__"] = metadata }
@@ -22,10 +23,13 @@ public enum StateFile {
     var prefix = Data()
     withUnsafeBytes(of: UInt64(json.count).littleEndian) { prefix.append(contentsOf: $0) }
 
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).tmp-\(getpid())")
     let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else {
-      throw VistaError("cannot write '\(url.path)': cannot create a temp file there (errno \(errno)); check the folder exists and is writable")
+      throw VistaError(
+        "cannot write '\(url.path)': cannot create a temp file there (errno \(errno)); check the folder exists and is writable"
+      )
     }
     var ok = false
     defer {
@@ -38,7 +42,9 @@ public enum StateFile {
       var done = 0
       while done < raw.count {
         let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-        guard n > 0 else { throw VistaError("cannot write '\(url.path)': write failed (errno \(errno)); disk full?") }
+        guard n > 0 else {
+          throw VistaError("cannot write '\(url.path)': write failed (errno \(errno)); disk full?")
+        }
         done += n
       }
     }
@@ -47,7 +53,9 @@ public enum StateFile {
     for name in names where tensors[name]!.count > 0 {
       try tensors[name]!.withUnsafeBufferPointer { try put(UnsafeRawBufferPointer($0)) }
     }
-    guard fsync(fd) == 0 else { throw VistaError("cannot write '\(url.path)': fsync failed (errno \(errno))") }
+    guard fsync(fd) == 0 else {
+      throw VistaError("cannot write '\(url.path)': fsync failed (errno \(errno))")
+    }
     close(fd)
     guard rename(tmp.path, url.path) == 0 else {
       unlink(tmp.path)
@@ -67,7 +75,9 @@ public enum StateFile {
     guard data.count >= 8 else { throw bad("shorter than its 8-byte header length") }
     let n = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
     guard n > 0, 8 + n <= data.count else { throw bad("header length \(n) exceeds the file") }
-    guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: data.startIndex + 8..<data.startIndex + 8 + n)) as? [String: Any]
+    guard
+      let header = try? JSONSerialization.jsonObject(
+        with: data.subdata(in: data.startIndex + 8..<data.startIndex + 8 + n)) as? [String: Any]
     else { throw bad("header is not a JSON object") }
     let body = data.startIndex + 8 + n
     var tensors: [String: Tensor] = [:]
@@ -78,7 +88,8 @@ public enum StateFile {
         continue
       }
       guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-        let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+        let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int],
+        offsets.count == 2
       else { throw bad("entry '\(name)' lacks dtype/shape/data_offsets") }
       guard dtype == "F32" else { throw bad("entry '\(name)' has dtype \(dtype); only F32 is supported") }
       let count = shape.reduce(1, *)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 private func url(_ name: String) -> URL { Fixtures.golden("train/\(name).npy") }

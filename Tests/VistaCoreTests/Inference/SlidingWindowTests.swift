@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 private func fixture(_ name: String) throws -> Tensor {
@@ -42,15 +43,19 @@ private func meanPredictor(_ x: Tensor) throws -> Tensor {
   }
 
   @Test func tutorialGridIsEighteenWindows() {
-    let interval = slidingWindowScanInterval(imageSize: [239, 239, 150], roi: [96, 96, 96], overlap: [0.25, 0.25, 0.25])
+    let interval = slidingWindowScanInterval(
+      imageSize: [239, 239, 150], roi: [96, 96, 96], overlap: [0.25, 0.25, 0.25])
     #expect(interval == [72, 72, 72])
-    #expect(slidingWindowStarts(imageSize: [239, 239, 150], roi: [96, 96, 96], interval: interval).count == 18)
+    #expect(
+      slidingWindowStarts(imageSize: [239, 239, 150], roi: [96, 96, 96], interval: interval).count == 18)
   }
 
   @Test func importanceMapsMatchMonai() throws {
-    expectClose(try importanceMap(roi: [7, 8, 9], mode: .gaussian), try fixture("importance_gaussian"),
+    expectClose(
+      try importanceMap(roi: [7, 8, 9], mode: .gaussian), try fixture("importance_gaussian"),
       rtol: 1e-6, atol: 1e-7, "gaussian")
-    expectClose(try importanceMap(roi: [6, 5, 4], mode: .gaussian, sigmaScale: [0.5, 1.0, 0.25]),
+    expectClose(
+      try importanceMap(roi: [6, 5, 4], mode: .gaussian, sigmaScale: [0.5, 1.0, 0.25]),
       try fixture("importance_gaussian_wide"), rtol: 1e-6, atol: 1e-7, "gaussian wide")
     #expect(try importanceMap(roi: [2, 3, 1], mode: .constant).scalars == [Float](repeating: 1, count: 6))
   }
@@ -64,12 +69,15 @@ private func meanPredictor(_ x: Tensor) throws -> Tensor {
     _ name: String, _ roi: [Int], _ overlap: Double, _ mode: BlendMode, _ padding: PaddingMode, _ sw: Int
   ) throws {
     let image = try fixture("\(name)_input")
-    let options = SlidingWindowOptions(roi: roi, overlap: [overlap], swBatchSize: sw, mode: mode, paddingMode: padding)
+    let options = SlidingWindowOptions(
+      roi: roi, overlap: [overlap], swBatchSize: sw, mode: mode, paddingMode: padding)
     var calls = 0
-    let out = try slidingWindowInference(image, options: options, progress: { done, total in
-      calls += 1
-      #expect(done <= total)
-    }, predictor: meanPredictor)
+    let out = try slidingWindowInference(
+      image, options: options,
+      progress: { done, total in
+        calls += 1
+        #expect(done <= total)
+      }, predictor: meanPredictor)
     #expect(calls > 0)
     expectRelativeClose(out, try fixture("\(name)_output"), tol: 1e-5, name)
   }
@@ -79,7 +87,8 @@ private func meanPredictor(_ x: Tensor) throws -> Tensor {
     var rng = RandomGenerator(seed: 5)
     let image = Tensor.normal([2, 2, 9, 5, 11], using: &rng)
     var seen: [[Int]] = []
-    let options = SlidingWindowOptions(roi: [4, 8, 6], overlap: [0.5, 0.25, 0.3], swBatchSize: 4, mode: mode)
+    let options = SlidingWindowOptions(
+      roi: [4, 8, 6], overlap: [0.5, 0.25, 0.3], swBatchSize: 4, mode: mode)
     let out = try slidingWindowInference(image, options: options) { patch, starts in
       seen += starts
       return patch

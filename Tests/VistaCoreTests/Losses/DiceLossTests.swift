@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 private func fixture(_ name: String) throws -> Tensor {
@@ -22,7 +23,9 @@ private func checkAgainstTorch(_ name: String, _ loss: (Variable, Tensor) throws
   }
 
   @Test func squaredPredMatchesMonai() throws {
-    try checkAgainstTorch("dice_squared") { try DiceLoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)($0, $1) }
+    try checkAgainstTorch("dice_squared") {
+      try DiceLoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)($0, $1)
+    }
   }
 
   @Test func batchMatchesMonai() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VistaCore
 
 @Suite struct BestTrackerTests {

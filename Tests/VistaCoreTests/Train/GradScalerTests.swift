@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 @Suite struct GradScalerTests {
@@ -9,7 +10,9 @@ import TestSupport
     #expect(scaler.scale == 65536)
     // loss = Σ w·c through a hand-written op, then scaled: grad = c·scale before unscale.
     let c = Tensor([3, 5])
-    let loss = Variable.record(Tensor(scalar: 1), op: "dot", inputs: [w.variable]) { g in [c.map { $0 * g.scalars[0] }] }
+    let loss = Variable.record(Tensor(scalar: 1), op: "dot", inputs: [w.variable]) { g in
+      [c.map { $0 * g.scalars[0] }]
+    }
     try scaler.scale(loss).backward()
     #expect(w.grad?.scalars == [3 * 65536, 5 * 65536])
     let found = try scaler.unscale([w])

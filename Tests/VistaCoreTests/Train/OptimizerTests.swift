@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// Loads `train/<name>.npy`.
@@ -87,7 +88,8 @@ func row(_ t: Tensor, _ i: Int) -> Tensor {
     #expect(throws: VistaError.self) { try adam.loadStateDict(OptimizerState(kind: "sgd")) }
     #expect(throws: VistaError.self) {
       try adam.loadStateDict(
-        OptimizerState(kind: "adam", tensors: ["w.exp_avg": Tensor([1]), "w.exp_avg_sq": Tensor([1])],
+        OptimizerState(
+          kind: "adam", tensors: ["w.exp_avg": Tensor([1]), "w.exp_avg_sq": Tensor([1])],
           scalars: ["w.step": 1]))
     }
   }
@@ -119,7 +121,10 @@ func row(_ t: Tensor, _ i: Int) -> Tensor {
 @Suite struct LRScheduleTests {
   @Test(arguments: [
     ("sched_warmup_cosine", LRSchedule.warmupCosine(warmupSteps: 3, totalSteps: 10, warmupMultiplier: 0.1)),
-    ("sched_warmup_cosine_end", LRSchedule.warmupCosine(warmupSteps: 2, totalSteps: 12, endLR: 0.02, cycles: 1)),
+    (
+      "sched_warmup_cosine_end",
+      LRSchedule.warmupCosine(warmupSteps: 2, totalSteps: 12, endLR: 0.02, cycles: 1)
+    ),
     ("sched_step", LRSchedule.step(stepSize: 3, gamma: 0.5)),
     ("sched_poly", LRSchedule.poly(totalSteps: 8, power: 0.9)),
   ])

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// A [1, 1, 6, 5, 4] label patch: class 3 in a block, class 57 (special) in another corner.
@@ -71,7 +72,8 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
     var positives = [Int](repeating: 0, count: 6)
     let trials = 3000
     for _ in 0..<trials {
-      let s = try #require(try samplePromptPairs(labels: patch(withSpecial: false), options: options, using: &rng))
+      let s = try #require(
+        try samplePromptPairs(labels: patch(withSpecial: false), options: options, using: &rng))
       let labels = s.pointLabel!.scalars
       positives[labels.filter { $0 == 1 }.count] += 1
       #expect(labels.filter { $0 == 0 }.count <= 5)
@@ -88,7 +90,8 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
     var (pointOnly, classOnly, both) = (0, 0, 0)
     let trials = 4000
     for _ in 0..<trials {
-      let s = try #require(try samplePromptPairs(labels: patch(withSpecial: false), options: options, using: &rng))
+      let s = try #require(
+        try samplePromptPairs(labels: patch(withSpecial: false), options: options, using: &rng))
       if s.labelPrompt == nil {
         pointOnly += 1
         #expect(s.classes == [3])  // background rows removed
@@ -112,7 +115,8 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
     var rng = RandomGenerator(seed: 4)
     for _ in 0..<200 {
       let s = try #require(
-        try samplePromptPairs(labels: patch(withSpleen: false, withSpecial: false), options: options, using: &rng))
+        try samplePromptPairs(
+          labels: patch(withSpleen: false, withSpecial: false), options: options, using: &rng))
       #expect(s.labelPrompt != nil)
       #expect(s.classes == [0, 3])
       if let pl = s.pointLabel { #expect(pl.scalars.allSatisfy { $0 == -1 }) }
@@ -122,7 +126,8 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
   @Test func capsAndEmptyResult() throws {
     var rng = RandomGenerator(seed: 5)
     let many = PromptSamplerOptions(
-      labelSet: [0, 3, 57, 10, 11, 12, 13], maxPrompt: 3, maxBackprompt: 4, dropLabelProb: 0, dropPointProb: 0)
+      labelSet: [0, 3, 57, 10, 11, 12, 13], maxPrompt: 3, maxBackprompt: 4, dropLabelProb: 0, dropPointProb: 0
+    )
     for _ in 0..<50 {
       let s = try #require(try samplePromptPairs(labels: patch(), options: many, using: &rng))
       #expect(s.classes.count == 3)
@@ -173,11 +178,13 @@ private func labelAt(_ labels: IntTensor, _ p: [Float]) -> Int {
   @Test func modesFixTheDrops() throws {
     var rng = RandomGenerator(seed: 12)
     for _ in 0..<50 {
-      let auto = try #require(try samplePromptPairs(
-        labels: patch(), options: .tutorial(labelSet: [0, 3], mode: .autoOnly), using: &rng))
+      let auto = try #require(
+        try samplePromptPairs(
+          labels: patch(), options: .tutorial(labelSet: [0, 3], mode: .autoOnly), using: &rng))
       #expect(auto.labelPrompt != nil && auto.point == nil)
-      let point = try #require(try samplePromptPairs(
-        labels: patch(), options: .tutorial(labelSet: [0, 3], mode: .pointOnly), using: &rng))
+      let point = try #require(
+        try samplePromptPairs(
+          labels: patch(), options: .tutorial(labelSet: [0, 3], mode: .pointOnly), using: &rng))
       #expect(point.labelPrompt == nil && point.point != nil)
       #expect(point.classes == [3])
     }

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import VistaCore
 
 @Suite struct StateFileTests {
   private func tempFile() -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("vista-state-\(UUID().uuidString).safetensors")
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "vista-state-\(UUID().uuidString).safetensors")
   }
 
   @Test func tensorsAndMetadataRoundTrip() throws {
@@ -12,7 +14,8 @@ import Testing
     defer { try? FileManager.default.removeItem(at: url) }
     var rng = RandomGenerator(seed: 3)
     let tensors = [
-      "a.exp_avg": Tensor.normal([3, 4], using: &rng), "b": Tensor(scalar: 2.5), "empty": Tensor(zeros: [0, 3]),
+      "a.exp_avg": Tensor.normal([3, 4], using: &rng), "b": Tensor(scalar: 2.5),
+      "empty": Tensor(zeros: [0, 3]),
     ]
     try StateFile.write(tensors, metadata: ["kind": "adam"], to: url)
     let (back, meta) = try StateFile.read(url)
@@ -22,7 +25,10 @@ import Testing
     try StateFile.write(["x": Tensor([1])], to: url)
     #expect(try StateFile.read(url).tensors == ["x": Tensor([1])])
     let dir = url.deletingLastPathComponent().path
-    #expect(!(try FileManager.default.contentsOfDirectory(atPath: dir)).contains { $0.contains(url.lastPathComponent + ".tmp") })
+    #expect(
+      !(try FileManager.default.contentsOfDirectory(atPath: dir)).contains {
+        $0.contains(url.lastPathComponent + ".tmp")
+      })
   }
 
   @Test func optimizerResumesFromFileBitForBit() throws {
