@@ -74,4 +74,29 @@ import Testing
     #expect(try off.step(try SGD([w], lr: 1)))
     #expect(off.lossSeed.scalars == [1])
   }
+
+  @Test func matchesTorchAmpGradScaler() throws {
+    // scripts/dev/golden/train.py grad_scaler(): loss = Σ p·c · f with f = inf at step 2, NaN at 6.
+    let scales = try golden("scaler_scales")
+    let params = try golden("scaler_params")
+    let p = Parameter("p", Tensor([1, -2, 3]))
+    let opt = try SGD([p], lr: 0.1)
+    let scaler = try GradScaler(initScale: 8, growthInterval: 3)
+    let c: [Float] = [0.5, 1, -1.5]
+    for t in 0..<10 {
+      opt.zeroGrad()
+      let f: Float = t == 2 ? .infinity : t == 6 ? .nan : 1
+      let value = zip(p.value.scalars, c).reduce(Float(0)) { $0 + $1.0 * $1.1 } * f
+      let loss = Variable.record(Tensor(scalar: value), op: "dot", inputs: [p.variable]) { g in
+        [Tensor(c.map { $0 * f * g.scalars[0] })]
+      }
+      try scaler.scale(loss).backward()
+      try scaler.unscale([p])
+      let stepped = try scaler.step(opt)
+      #expect(stepped == (t != 2 && t != 6))
+      scaler.update()
+      #expect(scaler.scale == scales.scalars[t], "scale after step \(t)")
+      expectRelativeClose(p.value, row(params, t), tol: 1e-6, "p after step \(t)")
+    }
+  }
 }

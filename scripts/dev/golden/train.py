@@ -75,6 +75,25 @@ def optimizers(out: pathlib.Path) -> None:
         save(out, f"{name}_norm", total.reshape(1))
 
 
+def grad_scaler(out: pathlib.Path) -> None:
+    """torch.amp.GradScaler on CPU: scale after each update and the parameter, with inf/NaN at steps 2 and 6."""
+    p = torch.nn.Parameter(torch.tensor([1.0, -2.0, 3.0]))
+    opt = torch.optim.SGD([p], lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=8.0, growth_interval=3)
+    scales, values = [], []
+    for t in range(10):
+        opt.zero_grad()
+        loss = (p * torch.tensor([0.5, 1.0, -1.5])).sum() * (float("inf") if t == 2 else float("nan") if t == 6 else 1.0)
+        scaler.scale(loss).backward()
+        scaler.unscale_(opt)
+        scaler.step(opt)
+        scaler.update()
+        scales.append(scaler.get_scale())
+        values.append(p.detach().clone())
+    save(out, "scaler_scales", torch.tensor(scales))
+    save(out, "scaler_params", torch.stack(values))
+
+
 def schedules(out: pathlib.Path) -> None:
     n = 14
 
@@ -198,6 +217,7 @@ def windows(out: pathlib.Path) -> None:
 def generate(out_dir: pathlib.Path) -> None:
     torch.set_num_threads(1)
     optimizers(out_dir)
+    grad_scaler(out_dir)
     schedules(out_dir)
     losses(out_dir)
     metrics(out_dir)
