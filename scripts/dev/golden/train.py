@@ -214,6 +214,34 @@ def windows(out: pathlib.Path) -> None:
         save(out, f"{name}_output", res)
 
 
+def point_windows(out: pathlib.Path) -> None:
+    """MONAI's point_based_window_inferer with a predictor that depends on the window position."""
+    from monai.apps.vista3d.inferer import point_based_window_inferer
+
+    def predictor(x, point_coords=None, patch_coords=None, **kwargs):
+        sl = patch_coords[0]
+        return torch.cat([x * 2 + sl[2].start + 0.1 * sl[3].start, x - 0.01 * sl[4].start], dim=1)
+
+    g = torch.Generator().manual_seed(4)
+    img = torch.randn(1, 1, 20, 6, 15, generator=g)
+    prev = torch.randn(1, 2, 20, 6, 15, generator=g)
+    points = torch.tensor([[[3, 2, 14], [10, 5, 7], [19, 0, 0]]])
+    labels = torch.tensor([[1, 1, 0]])
+    save(out, "pw_input", img)
+    save(out, "pw_prev", prev)
+    save(out, "pw_points", points.float())
+    for name, center_only, prev_mask, start in (
+        ("pw_center", True, None, 0),
+        ("pw_margin", False, None, 1),
+        ("pw_prev_mask", False, prev, 0),
+    ):
+        res = point_based_window_inferer(
+            img, (8, 8, 8), predictor, points, labels, point_start=start, center_only=center_only,
+            margin=5, prev_mask=prev_mask,
+        )
+        save(out, f"{name}_output", torch.as_tensor(res))
+
+
 def generate(out_dir: pathlib.Path) -> None:
     torch.set_num_threads(1)
     optimizers(out_dir)
@@ -222,3 +250,4 @@ def generate(out_dir: pathlib.Path) -> None:
     losses(out_dir)
     metrics(out_dir)
     windows(out_dir)
+    point_windows(out_dir)
