@@ -3,10 +3,21 @@
 /// logits: `[K, spatial…]` (one channel per prompted object). One object → 1 where logit > 0;
 /// several → argmax over objects + 1 (first maximum wins), 0 where every logit ≤ 0. The values
 /// 1…K are then mapped to `labelPrompt` (global class ids, which must not contain 0) when given.
+/// Without `labelPrompt` but with clicks (`points` `[K, N, 3]`, `pointLabels` `[K, N]`), components
+/// without a positive click are removed first (`keepComponentsWithPositivePoints`), as MONAI does.
 /// Returns `[1, spatial…]`.
-public func vistaPostProcess(_ logits: Tensor, labelPrompt: [Int]? = nil) throws -> IntTensor {
+public func vistaPostProcess(
+  _ logits: Tensor, labelPrompt: [Int]? = nil, points: Tensor? = nil, pointLabels: IntTensor? = nil
+) throws -> IntTensor {
   guard logits.rank >= 2, logits.shape[0] > 0 else {
     throw VistaError.badShape("vistaPostProcess", logits.shape, expected: "logits [K, spatial…] with K ≥ 1")
+  }
+  if labelPrompt == nil, let points {
+    guard let pointLabels else {
+      throw VistaError("vistaPostProcess: points were given without pointLabels")
+    }
+    let kept = try keepComponentsWithPositivePoints(logits, points: points, pointLabels: pointLabels)
+    return try vistaPostProcess(kept)
   }
   let k = logits.shape[0]
   let ids: [Int32]
