@@ -9,7 +9,7 @@ import Testing
     #expect(!InterruptMonitor.isRequested)
     // Process-directed, so a thread that does not block SIGINT (the main thread) handles it.
     kill(getpid(), SIGINT)
-    for _ in 0..<400 where !InterruptMonitor.isRequested { try await Task.sleep(nanoseconds: 5_000_000) }
+    for _ in 0..<2000 where !InterruptMonitor.isRequested { try await Task.sleep(nanoseconds: 5_000_000) }
     #expect(InterruptMonitor.isRequested)
     InterruptMonitor.reset()
     #expect(!InterruptMonitor.isRequested)
