@@ -14,25 +14,37 @@ public enum DiceMetric {
         "DiceMetric", prediction.shape, label.shape,
         expected: "a prediction and a label of the same shape")
     }
-    let index = Dictionary(classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    // Class id → column (−1 = not scored), as a table over the id range present in the inputs.
+    let ids = prediction.scalars + label.scalars
+    let low = Int(ids.min() ?? 0)
+    let high = Int(ids.max() ?? 0)
+    guard high - low < 1 << 24 else {
+      throw VistaError("DiceMetric: label ids span \(low)…\(high); expected class ids below 16 M")
+    }
+    var column = [Int](repeating: -1, count: high - low + 1)
+    for (k, c) in classes.enumerated().reversed() where c >= low && c <= high { column[c - low] = k }
     var inter = [Int](repeating: 0, count: classes.count)
     var predCount = inter
     var labelCount = inter
     prediction.scalars.withUnsafeBufferPointer { pb in
       label.scalars.withUnsafeBufferPointer { lb in
-        for i in 0..<pb.count {
-          let p = Int(pb[i])
-          let l = Int(lb[i])
-          if let k = index[p] {
-            predCount[k] += 1
-            if p == l { inter[k] += 1 }
+        column.withUnsafeBufferPointer { cb in
+          for i in 0..<pb.count {
+            let kp = cb[Int(pb[i]) - low]
+            let kl = cb[Int(lb[i]) - low]
+            if kp >= 0 {
+              predCount[kp] += 1
+              if pb[i] == lb[i] { inter[kp] += 1 }
+            }
+            if kl >= 0 { labelCount[kl] += 1 }
           }
-          if let k = index[l] { labelCount[k] += 1 }
         }
       }
     }
-    return classes.indices.map { k in
-      score(intersection: inter[k], prediction: predCount[k], label: labelCount[k], ignoreEmpty: ignoreEmpty)
+    return classes.map { c in
+      let k = classes.firstIndex(of: c)!  // a repeated class shares its first column
+      return score(
+        intersection: inter[k], prediction: predCount[k], label: labelCount[k], ignoreEmpty: ignoreEmpty)
     }
   }
 
