@@ -44,6 +44,14 @@ enum BenchTrain {
       "samplePromptPairs 96³",
       try time { _ = try samplePromptPairs(labels: patch, options: options, using: &srng) })
 
+    // Post-processing and Dice on a 239²×150 volume (tutorial validation, one class).
+    let volumeLogits = Tensor.normal([1, 239, 239, 150], using: &rng)
+    report("reference: sum 239²×150", try time { _ = volumeLogits.sum() })
+    var seg = try vistaPostProcess(volumeLogits, labelPrompt: [3])
+    report("vistaPostProcess 239²×150, 1 class", try time { seg = try vistaPostProcess(volumeLogits, labelPrompt: [3]) })
+    let truth = try IntTensor(shape: seg.shape, scalars: seg.scalars.reversed())
+    report("DiceMetric.perClass 239²×150", try time { _ = try DiceMetric.perClass(prediction: seg, label: truth, classes: [3]) })
+
     // Sliding window with an identity predictor (pure placement/blend overhead), tutorial grid.
     let image = Tensor.normal([1, 1, 239, 239, 150], using: &rng)
     for mode in [BlendMode.constant, .gaussian] {

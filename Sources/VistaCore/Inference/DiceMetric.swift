@@ -15,32 +15,46 @@ public enum DiceMetric {
         expected: "a prediction and a label of the same shape")
     }
     // Class id → column (−1 = not scored), as a table over the id range present in the inputs.
-    let ids = prediction.scalars + label.scalars
-    let low = Int(ids.min() ?? 0)
-    let high = Int(ids.max() ?? 0)
-    guard high - low < 1 << 24 else {
+    var low = Int32.max
+    var high = Int32.min
+    for t in [prediction.scalars, label.scalars] {
+      for v in t {
+        low = min(low, v)
+        high = max(high, v)
+      }
+    }
+    if low > high { (low, high) = (0, 0) }
+    guard Int(high) - Int(low) < 1 << 24 else {
       throw VistaError("DiceMetric: label ids span \(low)…\(high); expected class ids below 16 M")
     }
-    var column = [Int](repeating: -1, count: high - low + 1)
-    for (k, c) in classes.enumerated().reversed() where c >= low && c <= high { column[c - low] = k }
-    var inter = [Int](repeating: 0, count: classes.count)
-    var predCount = inter
-    var labelCount = inter
+    let base = Int(low)
+    var column = [Int](repeating: -1, count: Int(high) - base + 1)
+    for (k, c) in classes.enumerated().reversed() where c >= base && c <= Int(high) { column[c - base] = k }
+    // counts[3k…3k+2] = intersection, |P|, |G| of column k
+    var counts = [Int](repeating: 0, count: 3 * max(classes.count, 1))
     prediction.scalars.withUnsafeBufferPointer { pb in
       label.scalars.withUnsafeBufferPointer { lb in
         column.withUnsafeBufferPointer { cb in
-          for i in 0..<pb.count {
-            let kp = cb[Int(pb[i]) - low]
-            let kl = cb[Int(lb[i]) - low]
-            if kp >= 0 {
-              predCount[kp] += 1
-              if pb[i] == lb[i] { inter[kp] += 1 }
+          counts.withUnsafeMutableBufferPointer { kb in
+            let (pp, lp, cp, kp) = (pb.baseAddress!, lb.baseAddress!, cb.baseAddress!, kb.baseAddress!)
+            for i in 0..<pb.count {
+              let p = pp[i]
+              let l = lp[i]
+              let a = cp[Int(p) &- base]
+              if a >= 0 {
+                kp[3 &* a &+ 1] &+= 1
+                if p == l { kp[3 &* a] &+= 1 }
+              }
+              let b = cp[Int(l) &- base]
+              if b >= 0 { kp[3 &* b &+ 2] &+= 1 }
             }
-            if kl >= 0 { labelCount[kl] += 1 }
           }
         }
       }
     }
+    let inter = (0..<classes.count).map { counts[3 * $0] }
+    let predCount = (0..<classes.count).map { counts[3 * $0 + 1] }
+    let labelCount = (0..<classes.count).map { counts[3 * $0 + 2] }
     return classes.map { c in
       let k = classes.firstIndex(of: c)!  // a repeated class shares its first column
       return score(

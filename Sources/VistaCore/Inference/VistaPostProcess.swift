@@ -35,20 +35,30 @@ public func vistaPostProcess(
     ids = (1...k).map { Int32($0) }
   }
   let s = logits.count / k
-  var out = [Int32](repeating: 0, count: s)
-  logits.withUnsafeBufferPointer { lb in
-    for v in 0..<s {
-      var best: Float = 0
-      var arg = -1
-      for c in 0..<k {
-        let x = lb[c * s + v]
-        if x > best {
-          best = x
-          arg = c
+  let out = [Int32](unsafeUninitializedCapacity: s) { ob, initialized in
+    logits.withUnsafeBufferPointer { lb in
+      let (lp, op) = (lb.baseAddress!, ob.baseAddress!)
+      parallelRanges(s, minChunk: 1 << 15) { r in
+        if k == 1 {
+          let id = ids[0]
+          for v in r { op[v] = lp[v] > 0 ? id : 0 }  // a select, vectorised
+          return
+        }
+        for v in r {
+          var best: Float = 0
+          var arg = -1
+          for c in 0..<k {
+            let x = lp[c &* s &+ v]
+            if x > best {
+              best = x
+              arg = c
+            }
+          }
+          op[v] = arg >= 0 ? ids[arg] : 0
         }
       }
-      if arg >= 0 { out[v] = ids[arg] }
     }
+    initialized = s
   }
   return try IntTensor(shape: [1] + Array(logits.shape.dropFirst()), scalars: out)
 }
