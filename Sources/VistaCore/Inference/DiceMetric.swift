@@ -14,7 +14,7 @@ public enum DiceMetric {
         "DiceMetric", prediction.shape, label.shape,
         expected: "a prediction and a label of the same shape")
     }
-    // Class id → column (−1 = not scored), as a table over the id range present in the inputs.
+    // Class id → column, as a table over the id range present in the inputs.
     var low = Int32.max
     var high = Int32.min
     for t in [prediction.scalars, label.scalars] {
@@ -28,10 +28,11 @@ public enum DiceMetric {
       throw VistaError("DiceMetric: label ids span \(low)…\(high); expected class ids below 16 M")
     }
     let base = Int(low)
-    var column = [Int](repeating: -1, count: Int(high) - base + 1)
+    // Ids not scored go to a sink column (index classes.count), so the loop has no branches.
+    var column = [Int](repeating: classes.count, count: Int(high) - base + 1)
     for (k, c) in classes.enumerated().reversed() where c >= base && c <= Int(high) { column[c - base] = k }
     // counts[3k…3k+2] = intersection, |P|, |G| of column k
-    var counts = [Int](repeating: 0, count: 3 * max(classes.count, 1))
+    var counts = [Int](repeating: 0, count: 3 * (classes.count + 1))
     prediction.scalars.withUnsafeBufferPointer { pb in
       label.scalars.withUnsafeBufferPointer { lb in
         column.withUnsafeBufferPointer { cb in
@@ -40,13 +41,10 @@ public enum DiceMetric {
             for i in 0..<pb.count {
               let p = pp[i]
               let l = lp[i]
-              let a = cp[Int(p) &- base]
-              if a >= 0 {
-                kp[3 &* a &+ 1] &+= 1
-                if p == l { kp[3 &* a] &+= 1 }
-              }
-              let b = cp[Int(l) &- base]
-              if b >= 0 { kp[3 &* b &+ 2] &+= 1 }
+              let a = 3 &* cp[Int(p) &- base]
+              kp[a &+ 1] &+= 1
+              kp[a] &+= p == l ? 1 : 0
+              kp[3 &* cp[Int(l) &- base] &+ 2] &+= 1
             }
           }
         }
