@@ -98,11 +98,16 @@ public final class RunFolder {
 public enum MetricValue: Sendable, Equatable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
   ExpressibleByStringLiteral
 {
+  /// A number (integers print without a fraction).
   case number(Double)
+  /// Free text (quoted when it holds a comma).
   case text(String)
 
+  /// `0.5` in a row literal.
   public init(floatLiteral value: Double) { self = .number(value) }
+  /// `3` in a row literal.
   public init(integerLiteral value: Int) { self = .number(Double(value)) }
+  /// `"best"` in a row literal.
   public init(stringLiteral value: String) { self = .text(value) }
 
   /// The CSV text: integers without a fraction, NaN as `nan`.
