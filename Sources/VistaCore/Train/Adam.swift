@@ -50,6 +50,7 @@ public class Adam: Optimizer {
     for p in parameters {
       guard let g = try activeGradient(p, op: kind) else { continue }
       let n = p.value.count
+      guard n > 0 else { continue }
       var m = expAvg[p.name] ?? Tensor(zeros: p.value.shape)
       var v = expAvgSq[p.name] ?? Tensor(zeros: p.value.shape)
       expAvg[p.name] = nil

@@ -24,7 +24,7 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double) throws -> F
 public func gradNorm(_ parameters: [Parameter]) -> Float {
   var sumSquares = 0.0
   for p in parameters {
-    guard let g = p.grad else { continue }
+    guard let g = p.grad, g.count > 0 else { continue }
     g.withUnsafeBufferPointer { b in
       let x = b.baseAddress!
       sumSquares += blockSum(b.count) { r in

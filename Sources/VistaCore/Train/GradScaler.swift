@@ -65,7 +65,7 @@ public final class GradScaler {
     }
     let inv = Float(1.0 / Double(scale))
     var found = false
-    for p in parameters where p.requiresGrad && p.grad != nil {
+    for p in parameters where p.requiresGrad && (p.grad?.count ?? 0) > 0 {
       var g = p.grad!
       p.grad = nil
       g.withUnsafeMutableBufferPointer { b in

@@ -45,6 +45,7 @@ public final class SGD: Optimizer {
     for p in parameters {
       guard let g = try activeGradient(p, op: "SGD") else { continue }
       let n = p.value.count
+      guard n > 0 else { continue }
       let useMomentum = momentum != 0
       let first = buffers[p.name] == nil
       // Take the buffer out of the dictionary so this is its only reference (no copy on write).

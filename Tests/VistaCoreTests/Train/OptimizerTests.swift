@@ -145,3 +145,14 @@ func row(_ t: Tensor, _ i: Int) -> Tensor {
     #expect(try JSONDecoder().decode(LRSchedule.self, from: data) == .poly(totalSteps: 4, power: 2))
   }
 }
+
+@Suite struct EmptyParameterTests {
+  @Test func emptyParametersAreHarmless() throws {
+    let e = Parameter("empty", Tensor(zeros: [0]))
+    e.grad = Tensor(zeros: [0])
+    try Adam([e]).step()
+    try SGD([e], momentum: 0.9).step()
+    #expect(try clipGradNorm([e], maxNorm: 1) == 0)
+    #expect(try GradScaler().unscale([e]) == false)
+  }
+}
