@@ -14,6 +14,9 @@ public enum DiceMetric {
         "DiceMetric", prediction.shape, label.shape,
         expected: "a prediction and a label of the same shape")
     }
+    guard prediction.count > 0 else {
+      return classes.map { _ in score(intersection: 0, prediction: 0, label: 0, ignoreEmpty: ignoreEmpty) }
+    }
     // Class id → column, as a table over the id range present in the inputs.
     var low = Int32.max
     var high = Int32.min

@@ -9,7 +9,7 @@
 public func vistaPostProcess(
   _ logits: Tensor, labelPrompt: [Int]? = nil, points: Tensor? = nil, pointLabels: IntTensor? = nil
 ) throws -> IntTensor {
-  guard logits.rank >= 2, logits.shape[0] > 0 else {
+  guard logits.rank >= 2, logits.shape[0] > 0, logits.count > 0 else {
     throw VistaError.badShape("vistaPostProcess", logits.shape, expected: "logits [K, spatial…] with K ≥ 1")
   }
   if labelPrompt == nil, let points {

@@ -39,6 +39,8 @@ private func url(_ name: String) -> URL { Fixtures.golden("train/\(name).npy") }
     #expect(throws: VistaError.self) {
       try DiceMetric.perClass(prediction: IntTensor([1]), label: IntTensor([1, 2]), classes: [1])
     }
+    #expect(try DiceMetric.perClass(prediction: IntTensor([]), label: IntTensor([]), classes: [1])[0].isNaN)
+    #expect(throws: VistaError.self) { try vistaPostProcess(Tensor(zeros: [1, 0])) }
     let twice = try DiceMetric.perClass(
       prediction: IntTensor([1, 1, 0]), label: IntTensor([1, 0, 5]), classes: [1, 1, 7])
     #expect(twice[0] == 2.0 / 3 && twice[1] == twice[0] && twice[2].isNaN)
