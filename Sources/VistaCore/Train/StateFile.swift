@@ -92,6 +92,7 @@ public enum StateFile {
         offsets.count == 2
       else { throw bad("entry '\(name)' lacks dtype/shape/data_offsets") }
       guard dtype == "F32" else { throw bad("entry '\(name)' has dtype \(dtype); only F32 is supported") }
+      guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("entry '\(name)' has a negative dimension") }
       let count = shape.reduce(1, *)
       guard offsets[1] - offsets[0] == count * 4, offsets[0] >= 0, body + offsets[1] <= data.endIndex else {
         throw bad("entry '\(name)' has offsets \(offsets) that do not fit shape \(formatShape(shape))")
