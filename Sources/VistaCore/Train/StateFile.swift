@@ -93,7 +93,12 @@ public enum StateFile {
       else { throw bad("entry '\(name)' lacks dtype/shape/data_offsets") }
       guard dtype == "F32" else { throw bad("entry '\(name)' has dtype \(dtype); only F32 is supported") }
       guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("entry '\(name)' has a negative dimension") }
-      let count = shape.reduce(1, *)
+      var count = 1
+      for d in shape {
+        let (product, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow, product <= data.count else { throw bad("entry '\(name)' has an impossible shape") }
+        count = product
+      }
       guard offsets[1] - offsets[0] == count * 4, offsets[0] >= 0, body + offsets[1] <= data.endIndex else {
         throw bad("entry '\(name)' has offsets \(offsets) that do not fit shape \(formatShape(shape))")
       }
