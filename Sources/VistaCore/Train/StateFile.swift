@@ -99,7 +99,9 @@ public enum StateFile {
         guard !overflow, product <= data.count else { throw bad("entry '\(name)' has an impossible shape") }
         count = product
       }
-      guard offsets[1] - offsets[0] == count * 4, offsets[0] >= 0, body + offsets[1] <= data.endIndex else {
+      guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= data.endIndex - body,
+        offsets[1] - offsets[0] == count * 4
+      else {
         throw bad("entry '\(name)' has offsets \(offsets) that do not fit shape \(formatShape(shape))")
       }
       let t = Tensor(shape: shape) { out in
