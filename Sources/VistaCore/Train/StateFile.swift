@@ -74,7 +74,7 @@ public enum StateFile {
     func bad(_ why: String) -> VistaError { VistaError("\(url.path): not a valid state file (\(why))") }
     guard data.count >= 8 else { throw bad("shorter than its 8-byte header length") }
     let n = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-    guard n > 0, 8 + n <= data.count else { throw bad("header length \(n) exceeds the file") }
+    guard n > 0, n <= data.count - 8 else { throw bad("header length \(n) exceeds the file") }
     guard
       let header = try? JSONSerialization.jsonObject(
         with: data.subdata(in: data.startIndex + 8..<data.startIndex + 8 + n)) as? [String: Any]

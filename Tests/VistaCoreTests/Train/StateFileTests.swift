@@ -70,3 +70,30 @@ import Testing
     #expect(throws: VistaError.self) { try OptimizerState.load(from: url) }
   }
 }
+
+@Suite struct StateFileCorruptionTests {
+  @Test func corruptHeadersThrowInsteadOfCrashing() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("vista-corrupt-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: url) }
+    func write(_ header: String, length: UInt64? = nil, body: Int = 8) throws {
+      var d = Data()
+      withUnsafeBytes(of: (length ?? UInt64(header.utf8.count)).littleEndian) { d.append(contentsOf: $0) }
+      d.append(Data(header.utf8))
+      d.append(Data(count: body))
+      try d.write(to: url)
+    }
+    let cases = [
+      #"{"a": {"dtype": "F32", "shape": [-1, -2], "data_offsets": [0, 8]}}"#,
+      #"{"a": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 8]}}"#,
+      #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [9223372036854775800, 9223372036854775807]}}"#,
+      #"{"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]}}"#,
+      #"[1, 2]"#,
+    ]
+    for header in cases {
+      try write(header)
+      #expect(throws: VistaError.self) { try StateFile.read(url) }
+    }
+    try write("{}", length: UInt64.max)
+    #expect(throws: VistaError.self) { try StateFile.read(url) }
+  }
+}
