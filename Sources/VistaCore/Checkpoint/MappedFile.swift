@@ -82,3 +82,16 @@ struct ByteReader {
     return UnsafeRawBufferPointer(rebasing: bytes[o..<(o + length)])
   }
 }
+
+/// Asks the kernel to back the 2 MB-aligned interior of a large, not yet touched buffer with
+/// transparent huge pages (Linux `madvise` mode), so filling it takes ~500× fewer page faults.
+func adviseHugePages(_ p: UnsafeMutableRawPointer, byteCount: Int) {
+  #if os(Linux)
+    let huge = 1 << 21
+    let start = (Int(bitPattern: p) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: p) + byteCount) & ~(huge - 1)
+    if end > start, let a = UnsafeMutableRawPointer(bitPattern: start) {
+      madvise(a, end - start, MADV_HUGEPAGE)
+    }
+  #endif
+}

@@ -1,6 +1,7 @@
 /// Turns raw little-endian storage bytes (a strided view into them) into a `StateValue`, with one
 /// copy: straight from the mapped file into the tensor's own buffer.
 enum StorageConversion {
+
   /// Copies the view `offset/shape/strides` (in elements) of a storage of `storageCount` elements
   /// of `dtype` at `base` into a contiguous `StateValue`.
   ///
@@ -112,6 +113,7 @@ enum StorageConversion {
       let bytes = count * 4
       if bytes >= 1 << 21 {
         let raw = UnsafeMutableRawPointer(dst)
+        adviseHugePages(raw, byteCount: bytes)
         parallelRanges(bytes, minChunk: 1 << 20) { r in
           (raw + r.lowerBound).copyMemory(from: src + r.lowerBound, byteCount: r.count)
         }

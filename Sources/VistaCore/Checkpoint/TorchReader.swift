@@ -34,6 +34,7 @@ enum TorchReader {
   ) throws -> StateDict {
     // Resolve and check every storage first, so a broken file fails before any big copy.
     var storages: [String: UnsafeRawBufferPointer] = [:]
+    var toVerify: [ZipEntry] = []
     for (key, ref) in pairs where storages[ref.storage.key] == nil {
       let member = prefix + "data/" + ref.storage.key
       guard let entry = archive.entry(member) else {
@@ -47,7 +48,23 @@ enum TorchReader {
           "checkpoint '\(path)': storage '\(member)' holds \(entry.size) bytes but tensor '\(key)' needs \(ref.storage.numel) × \(ref.storage.dtype.byteSize); the file is corrupt"
         )
       }
-      storages[ref.storage.key] = verify ? try archive.verifiedBytes(of: entry) : archive.bytes(of: entry)
+      storages[ref.storage.key] = archive.bytes(of: entry)
+      if verify { toVerify.append(entry) }
+    }
+    if !toVerify.isEmpty {
+      // Checksums of all storages on both cores (largest first for balance).
+      toVerify.sort { $0.size > $1.size }
+      var ok = [Bool](repeating: false, count: toVerify.count)
+      ok.withUnsafeMutableBufferPointer { ok in
+        parallelFor(toVerify.count) { i in
+          let b = archive.bytes(of: toVerify[i])
+          ok[i] = CRC32.checksum(b.baseAddress, count: b.count) == toVerify[i].crc
+        }
+      }
+      if let bad = ok.firstIndex(of: false) {
+        throw VistaError(
+          "checkpoint '\(path)' is corrupt: member '\(toVerify[bad].name)' fails its CRC check (the file is damaged)")
+      }
     }
     var sd = StateDict(source: path)
     for (key, ref) in pairs {
