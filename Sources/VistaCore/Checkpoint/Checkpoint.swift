@@ -77,8 +77,7 @@ public enum Checkpoint {
     var raw: StateDict
     var report: LoadReport
     if TorchReader.looksLikeZip(file.bytes) {
-      let (root, archive, prefix) = try TorchReader.unpickle(file)
-      let (pairs, wrapper) = try StateDictLocator.locate(root, path: path)
+      let (pairs, wrapper, archive, prefix) = try TorchReader.readPairs(file)
       raw = try TorchReader.materialize(
         pairs, archive: archive, prefix: prefix, path: path, verify: options.verifyChecksums)
       report = LoadReport(format: .torch, unwrappedKey: wrapper)

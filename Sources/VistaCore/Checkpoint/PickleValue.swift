@@ -24,24 +24,49 @@ final class PickleList {
   var items: [PickleValue] = []
 }
 
+/// A pickled tuple. A class, like the other containers, so that `SafeUnpickler.dismantle` can
+/// take any nesting apart iteratively (a deeply nested value must not recurse in deinit).
+final class PickleTuple {
+  var items: [PickleValue]
+  init(_ items: [PickleValue]) { self.items = items }
+}
+
 /// A mutable pickled dict, keeping insertion order (OrderedDict and dict alike).
 final class PickleDict {
   var items: [(key: PickleValue, value: PickleValue)] = []
   private var stringIndex: [String: Int] = [:]
 
-  /// Sets `key` (replacing an earlier value under an equal string or int key).
-  func set(_ key: PickleValue, _ value: PickleValue) {
-    if case .string(let s) = key {
-      if let i = stringIndex[s] {
-        items[i].value = value
-        return
-      }
-      stringIndex[s] = items.count
-    } else if let i = items.firstIndex(where: { $0.key.isSameKey(key) }) {
+  private var intIndex: [Int: Int] = [:]
+
+  /// Sets `key` (replacing an earlier value under an equal string or int key); returns the
+  /// replaced value.
+  @discardableResult
+  func set(_ key: PickleValue, _ value: PickleValue) -> PickleValue? {
+    let existing: Int?
+    switch key {
+    case .string(let s): existing = stringIndex[s]
+    case .int(let i): existing = intIndex[i]
+    default: existing = nil  // other keys (None, floats, tuples) are kept side by side
+    }
+    if let i = existing {
+      let old = items[i].value
       items[i].value = value
-      return
+      return old
+    }
+    switch key {
+    case .string(let s): stringIndex[s] = items.count
+    case .int(let i): intIndex[i] = items.count
+    default: break
     }
     items.append((key, value))
+    return nil
+  }
+
+  /// Empties the dict (for dismantling).
+  func removeAll() {
+    items = []
+    stringIndex = [:]
+    intIndex = [:]
   }
 
   /// The value under the string key `s`.
@@ -56,7 +81,7 @@ enum PickleValue {
   case float(Double)
   case string(String)
   case bytes([UInt8])
-  case tuple([PickleValue])
+  case tuple(PickleTuple)
   case list(PickleList)
   case dict(PickleDict)
   /// An allowed global (a storage class or an allowed function), not yet called.
@@ -82,14 +107,13 @@ enum PickleValue {
     }
   }
 
-  /// Equality for dict keys (scalars only).
-  func isSameKey(_ other: PickleValue) -> Bool {
-    switch (self, other) {
-    case (.string(let a), .string(let b)): return a == b
-    case (.int(let a), .int(let b)): return a == b
-    case (.bool(let a), .bool(let b)): return a == b
-    case (.none, .none): return true
-    case (.float(let a), .float(let b)): return a == b
+  /// A tuple of `items`.
+  static func makeTuple(_ items: [PickleValue]) -> PickleValue { .tuple(PickleTuple(items)) }
+
+  /// True for tuples, lists and dicts.
+  var isContainer: Bool {
+    switch self {
+    case .tuple, .list, .dict: return true
     default: return false
     }
   }
@@ -106,7 +130,7 @@ enum PickleValue {
   /// The elements of a tuple or list.
   var sequence: [PickleValue]? {
     switch self {
-    case .tuple(let a): return a
+    case .tuple(let t): return t.items
     case .list(let l): return l.items
     default: return nil
     }

@@ -11,6 +11,9 @@ struct SafeUnpickler {
   private var stack: [PickleValue] = []
   private var marks: [Int] = []
   private var memo: [Int: PickleValue] = [:]
+  /// Every container ever popped or replaced: kept alive until `dismantle`, so that dropping a
+  /// deeply nested value never recurses through deinit.
+  private var graveyard: [PickleValue] = []
 
   /// Reads the pickle in `bytes`; `path` names the checkpoint in errors.
   init(_ bytes: UnsafeRawBufferPointer, path: String) {
@@ -31,6 +34,44 @@ struct SafeUnpickler {
     fail("corrupt data.pkl (\(why)); the file is damaged or not a torch.save checkpoint")
   }
 
+  /// Unpickles `bytes`, hands the result to `body` (which must copy out what it needs: the
+  /// containers are emptied afterwards) and takes every built container apart iteratively.
+  static func withLoaded<R>(_ bytes: UnsafeRawBufferPointer, path: String, _ body: (PickleValue) throws -> R)
+    throws -> R
+  {
+    var u = SafeUnpickler(bytes, path: path)
+    defer { u.dismantle() }
+    let root = try u.load()
+    u.bury(root)
+    return try body(root)
+  }
+
+  /// Empties every container reachable from the stack, memo and graveyard, without recursion
+  /// (also breaks reference cycles a pickle can build through the memo).
+  mutating func dismantle() {
+    var work = graveyard + stack + Array(memo.values)
+    graveyard = []
+    stack = []
+    memo = [:]
+    while let v = work.popLast() {
+      switch v {
+      case .tuple(let t):
+        work.append(contentsOf: t.items)
+        t.items = []
+      case .list(let l):
+        work.append(contentsOf: l.items)
+        l.items = []
+      case .dict(let d):
+        for (k, x) in d.items {
+          work.append(k)
+          work.append(x)
+        }
+        d.removeAll()
+      default: break
+      }
+    }
+  }
+
   /// Runs the pickle program to its STOP and returns the value it built.
   mutating func load() throws -> PickleValue {
     while true {
@@ -43,8 +84,8 @@ struct SafeUnpickler {
         guard v <= 5 else { throw fail("pickle protocol \(v) is newer than 5; re-save with torch.save") }
       case 0x95: _ = try readUInt(8)  // FRAME: length of the next frame, nothing to do
       case 0x2E:  // STOP
-        guard let v = stack.popLast() else { throw corrupt("STOP with an empty stack") }
-        return v
+        guard !stack.isEmpty else { throw corrupt("STOP with an empty stack") }
+        return try pop()
       case 0x28: marks.append(stack.count)  // MARK
       case 0x30: _ = try pop()  // POP
       case 0x31: _ = try popMark()  // POP_MARK
@@ -88,18 +129,18 @@ struct SafeUnpickler {
       case 0x42: stack.append(.bytes(try readBytes(try readLength(4))))  // BINBYTES
       case 0x43: stack.append(.bytes(try readBytes(Int(try readUInt(1)))))  // SHORT_BINBYTES
       case 0x8E: stack.append(.bytes(try readBytes(try readLength(8))))  // BINBYTES8
-      case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
-      case 0x85: stack.append(.tuple(try popN(1)))
-      case 0x86: stack.append(.tuple(try popN(2)))
-      case 0x87: stack.append(.tuple(try popN(3)))
-      case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
+      case 0x29: stack.append(PickleValue.makeTuple([]))  // EMPTY_TUPLE
+      case 0x85: stack.append(PickleValue.makeTuple(try popN(1)))
+      case 0x86: stack.append(PickleValue.makeTuple(try popN(2)))
+      case 0x87: stack.append(PickleValue.makeTuple(try popN(3)))
+      case 0x74: stack.append(PickleValue.makeTuple(try popMark()))  // TUPLE
       case 0x5D: stack.append(.list(PickleList()))  // EMPTY_LIST
       case 0x8F: stack.append(.list(PickleList()))  // EMPTY_SET (kept as a list)
       case 0x6C:  // LIST
         let l = PickleList()
         l.items = try popMark()
         stack.append(.list(l))
-      case 0x91: stack.append(.tuple(try popMark()))  // FROZENSET
+      case 0x91: stack.append(PickleValue.makeTuple(try popMark()))  // FROZENSET
       case 0x61:  // APPEND
         let v = try pop()
         try list(try top(), "APPEND").items.append(v)
@@ -115,7 +156,7 @@ struct SafeUnpickler {
       case 0x73:  // SETITEM
         let v = try pop()
         let k = try pop()
-        try dict(try top(), "SETITEM").set(k, v)
+        bury(try dict(try top(), "SETITEM").set(k, v))
       case 0x75:  // SETITEMS
         let vs = try popMark()
         try setItems(try dict(try top(), "SETITEMS"), vs)
@@ -142,12 +183,12 @@ struct SafeUnpickler {
         }
       case 0x51:  // BINPERSID
         stack.append(try persistentLoad(try pop()))
-      case 0x71: memo[Int(try readUInt(1))] = try top()  // BINPUT
-      case 0x72: memo[Int(try readUInt(4))] = try top()  // LONG_BINPUT
-      case 0x94: memo[memo.count] = try top()  // MEMOIZE
+      case 0x71: try put(Int(try readUInt(1)))  // BINPUT
+      case 0x72: try put(Int(try readUInt(4)))  // LONG_BINPUT
+      case 0x94: try put(memo.count)  // MEMOIZE
       case 0x70:  // PUT (text)
         guard let i = Int(try readLine()) else { throw corrupt("bad PUT index") }
-        memo[i] = try top()
+        try put(i)
       case 0x68: stack.append(try memoGet(Int(try readUInt(1))))  // BINGET
       case 0x6A: stack.append(try memoGet(Int(try readUInt(4))))  // LONG_BINGET
       case 0x67:  // GET (text)
@@ -183,11 +224,12 @@ struct SafeUnpickler {
     throw fail("refusing to load global '\(full)' (only tensors and plain containers are allowed)")
   }
 
-  private func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
+  private mutating func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
     guard case .global(let module, let name) = callable else {
       throw fail("refusing to call a \(callable.kind) (only tensors and plain containers are allowed)")
     }
-    guard case .tuple(let a) = args else { throw corrupt("REDUCE arguments are not a tuple") }
+    guard case .tuple(let box) = args else { throw corrupt("REDUCE arguments are not a tuple") }
+    let a = box.items
     switch "\(module).\(name)" {
     case "collections.OrderedDict":
       let d = PickleDict()
@@ -195,7 +237,7 @@ struct SafeUnpickler {
         guard a.count == 1, let pairs = first.sequence else { throw corrupt("OrderedDict(...) with odd arguments") }
         for p in pairs {
           guard let kv = p.sequence, kv.count == 2 else { throw corrupt("OrderedDict item is not a pair") }
-          d.set(kv[0], kv[1])
+          bury(d.set(kv[0], kv[1]))
         }
       }
       return .dict(d)
@@ -224,7 +266,7 @@ struct SafeUnpickler {
 
   /// `('storage', torch.FloatStorage, '<key>', '<location>', numel)`.
   private func persistentLoad(_ pid: PickleValue) throws -> PickleValue {
-    guard case .tuple(let t) = pid, t.count == 5, case .string("storage") = t[0] else {
+    guard case .tuple(let box) = pid, case let t = box.items, t.count == 5, case .string("storage") = t[0] else {
       throw fail("unsupported persistent id \(pid.kind) (expected a torch storage reference)")
     }
     guard case .global("torch", let cls) = t[1], let dtype = StorageDType(torchStorageName: cls) else {
@@ -240,7 +282,17 @@ struct SafeUnpickler {
 
   private mutating func pop() throws -> PickleValue {
     guard let v = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw corrupt("stack underflow") }
+    bury(v)
     return v
+  }
+
+  /// Keeps a container alive until `dismantle` (see `graveyard`).
+  private mutating func bury(_ v: PickleValue?) {
+    if let v, v.isContainer { graveyard.append(v) }
+  }
+
+  private mutating func put(_ i: Int) throws {
+    bury(memo.updateValue(try top(), forKey: i))
   }
 
   private func top() throws -> PickleValue {
@@ -252,6 +304,7 @@ struct SafeUnpickler {
     guard stack.count - (marks.last ?? 0) >= n else { throw corrupt("stack underflow") }
     let vs = Array(stack.suffix(n))
     stack.removeLast(n)
+    for v in vs { bury(v) }
     return vs
   }
 
@@ -259,6 +312,7 @@ struct SafeUnpickler {
     guard let m = marks.popLast(), m <= stack.count else { throw corrupt("no MARK") }
     let vs = Array(stack[m...])
     stack.removeSubrange(m...)
+    for v in vs { bury(v) }
     return vs
   }
 
@@ -277,9 +331,9 @@ struct SafeUnpickler {
     return d
   }
 
-  private func setItems(_ d: PickleDict, _ vs: [PickleValue]) throws {
+  private mutating func setItems(_ d: PickleDict, _ vs: [PickleValue]) throws {
     guard vs.count % 2 == 0 else { throw corrupt("odd number of dict items") }
-    for i in stride(from: 0, to: vs.count, by: 2) { d.set(vs[i], vs[i + 1]) }
+    for i in stride(from: 0, to: vs.count, by: 2) { bury(d.set(vs[i], vs[i + 1])) }
   }
 
   // MARK: - Reading bytes

@@ -8,8 +8,11 @@ enum TorchReader {
     bytes.count >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4B && bytes[2] == 0x03 && bytes[3] == 0x04
   }
 
-  /// The pickled object of a mapped torch.save file, with the archive it came from.
-  static func unpickle(_ file: MappedFile) throws -> (root: PickleValue, archive: ZipArchive, prefix: String) {
+  /// The state dict's (key, tensor) pairs in a mapped torch.save file, the wrapper key they were
+  /// found under, and the archive with its member prefix.
+  static func readPairs(_ file: MappedFile) throws
+    -> (pairs: [(String, TensorRef)], wrapper: String?, archive: ZipArchive, prefix: String)
+  {
     let archive = try ZipArchive(file.bytes, path: file.path)
     guard let pkl = archive.entries.first(where: { $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl") }) else {
       let names = archive.entries.prefix(5).map(\.name).joined(separator: ", ")
@@ -24,8 +27,10 @@ enum TorchReader {
         throw VistaError("checkpoint '\(file.path)' was saved on a '\(order)'-endian machine; only little-endian is supported")
       }
     }
-    var unpickler = SafeUnpickler(try archive.verifiedBytes(of: pkl), path: file.path)
-    return (try unpickler.load(), archive, prefix)
+    let (pairs, wrapper) = try SafeUnpickler.withLoaded(try archive.verifiedBytes(of: pkl), path: file.path) {
+      try StateDictLocator.locate($0, path: file.path)
+    }
+    return (pairs, wrapper, archive, prefix)
   }
 
   /// Reads the tensors of `pairs` (key → tensor description) from `archive` in order.

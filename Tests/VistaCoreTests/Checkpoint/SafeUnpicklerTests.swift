@@ -5,11 +5,17 @@ import TestSupport
 
 /// The unpickler builds data only: dangerous globals and object construction are refused by name.
 @Suite struct SafeUnpicklerTests {
+  /// Unpickles `bytes` (the caller inspects the value before the unpickler is dismantled).
   func unpickle(_ bytes: [UInt8]) throws -> PickleValue {
     try bytes.withUnsafeBytes { raw in
       var u = SafeUnpickler(raw, path: "test.pt")
       return try u.load()
     }
+  }
+
+  /// Unpickles through `withLoaded` (dismantled afterwards) and returns the root's kind.
+  func kindOf(_ bytes: [UInt8]) throws -> String {
+    try bytes.withUnsafeBytes { raw in try SafeUnpickler.withLoaded(raw, path: "test.pt") { $0.kind } }
   }
 
   /// `\x80\x02` + body + `.`
@@ -34,7 +40,7 @@ import TestSupport
 
   @Test func refusesBuiltinsEvalThroughStackGlobal() {
     let body: [UInt8] = [0x8C, 8] + text("builtins") + [0x8C, 4] + text("eval") + [0x93, 0x8C, 3] + text("1+1") + [0x85, 0x52]
-    expectVistaError(containing: ["refusing to load global 'builtins.eval'"]) { _ = try unpickle([0x80, 4] + body + [0x2E]) }
+    expectVistaError(containing: ["refusing to load global 'builtins.eval'"]) { _ = try kindOf([0x80, 4] + body + [0x2E]) }
   }
 
   @Test func refusesPythonWrittenMaliciousFixtures() {
@@ -48,23 +54,23 @@ import TestSupport
 
   @Test func refusesCallingAStorageClass() {
     expectVistaError(containing: ["refusing to call 'torch.FloatStorage'"]) {
-      _ = try unpickle(p2(text("ctorch\nFloatStorage\n") + [0x29, 0x52]))
+      _ = try kindOf(p2(text("ctorch\nFloatStorage\n") + [0x29, 0x52]))
     }
   }
 
   @Test func refusesObjectConstructionOpcodes() {
     expectVistaError(containing: ["refusing pickle opcode NEWOBJ"]) {
-      _ = try unpickle(p2(text("ccollections\nOrderedDict\n") + [0x29, 0x81]))
+      _ = try kindOf(p2(text("ccollections\nOrderedDict\n") + [0x29, 0x81]))
     }
-    expectVistaError(containing: ["refusing pickle opcode INST"]) { _ = try unpickle(p2([0x28] + text("ios\nsystem\n"))) }
-    expectVistaError(containing: ["refusing pickle opcode OBJ"]) { _ = try unpickle(p2([0x28, 0x6F])) }
-    expectVistaError(containing: ["refusing pickle opcode EXT1"]) { _ = try unpickle(p2([0x82, 1])) }
+    expectVistaError(containing: ["refusing pickle opcode INST"]) { _ = try kindOf(p2([0x28] + text("ios\nsystem\n"))) }
+    expectVistaError(containing: ["refusing pickle opcode OBJ"]) { _ = try kindOf(p2([0x28, 0x6F])) }
+    expectVistaError(containing: ["refusing pickle opcode EXT1"]) { _ = try kindOf(p2([0x82, 1])) }
   }
 
   @Test func refusesStateOnNonContainers() {
     // BUILD on a class object (how __setstate__-style exploits start).
     expectVistaError(containing: ["refusing to set state on a collections.OrderedDict"]) {
-      _ = try unpickle(p2(text("ccollections\nOrderedDict\n") + [0x7D, 0x62]))
+      _ = try kindOf(p2(text("ccollections\nOrderedDict\n") + [0x7D, 0x62]))
     }
   }
 
@@ -88,7 +94,7 @@ import TestSupport
       return
     }
     #expect(f == 1.5 && s == "é" && b == [1])
-    #expect(t.compactMap(\.intValue) == [1, 2, 3, 4])
+    #expect(t.items.compactMap(\.intValue) == [1, 2, 3, 4])
   }
 
   @Test func memoSharesMutableContainers() throws {
@@ -111,7 +117,29 @@ import TestSupport
       Issue.record("not a tuple")
       return
     }
-    #expect(t.compactMap(\.intValue) == values)
+    #expect(t.items.compactMap(\.intValue) == values)
+  }
+
+  @Test func deepNestingIsTakenApartWithoutRecursion() throws {
+    let depth = 200_000
+    // ((((1,),),),…) 200,000 deep.
+    let tuples: [UInt8] = [0x80, 2, 0x4B, 1] + [UInt8](repeating: 0x85, count: depth) + [0x2E]
+    #expect(try kindOf(tuples) == "tuple")
+    // [[[[…]]]]: 200,000 empty lists, each appended into the one below.
+    let lists: [UInt8] = [0x80, 2] + [UInt8](repeating: 0x5D, count: depth) + [UInt8](repeating: 0x61, count: depth - 1) + [0x2E]
+    #expect(try kindOf(lists) == "list")
+    // A list containing itself through the memo (a cycle), then a refused global: error, no leak-crash.
+    let cycle: [UInt8] = [0x80, 2, 0x5D, 0x71, 0, 0x68, 0, 0x61] + Array("cos\nsystem\n".utf8)
+    expectVistaError(containing: ["os.system"]) { _ = try kindOf(cycle) }
+    // A deep value dropped on an error path.
+    let dropped: [UInt8] = [0x80, 2] + Array("ctorch\nFloatStorage\n".utf8) + [0x4B, 1]
+      + [UInt8](repeating: 0x85, count: depth) + [0x52, 0x2E]
+    expectVistaError(containing: ["refusing to call"]) { _ = try kindOf(dropped) }
+    // And as a checkpoint file.
+    let dir = try TempDir()
+    let path = dir.path("deep.pt")
+    try makeTorchZip(at: path, pickle: tuples)
+    expectVistaError(containing: ["holds a tuple, not a state dict"]) { _ = try Checkpoint.load(path) }
   }
 
   @Test func malformedPicklesAreErrorsNotCrashes() {
@@ -122,7 +150,7 @@ import TestSupport
       [0x7D, 0x4B, 1, 0x73, 0x2E],
     ]
     for c in cases {
-      #expect(throws: VistaError.self, "\(c)") { _ = try unpickle(c) }
+      #expect(throws: VistaError.self, "\(c)") { _ = try kindOf(c) }
     }
   }
 
@@ -130,15 +158,15 @@ import TestSupport
     let archive = try MappedFile(path: CheckpointFixtures.path("wrapped_model.pt"))
     let zip = try ZipArchive(archive.bytes, path: archive.path)
     let pkl = Array(zip.bytes(of: try #require(zip.entry("wrapped_model/data.pkl"))))
-    #expect(throws: Never.self) { _ = try unpickle(pkl) }
+    #expect(throws: Never.self) { _ = try kindOf(pkl) }
     for n in 0..<pkl.count {
-      #expect(throws: VistaError.self) { _ = try unpickle(Array(pkl[0..<n])) }
+      #expect(throws: VistaError.self) { _ = try kindOf(Array(pkl[0..<n])) }
     }
     var rng = RandomGenerator(seed: 7)
     for _ in 0..<2000 {
       var m = pkl
       for _ in 0..<3 { m[rng.nextInt(below: m.count)] = UInt8(truncatingIfNeeded: rng.next()) }
-      do { _ = try unpickle(m) } catch is VistaError {} catch { Issue.record("non-Vista error \(error)") }
+      do { _ = try kindOf(m) } catch is VistaError {} catch { Issue.record("non-Vista error \(error)") }
     }
   }
 }
