@@ -60,6 +60,15 @@ final class FileSink {
     if count > 0 { try write([UInt8](repeating: byte, count: count)) }
   }
 
+  /// Leaves a hole of `count` bytes (reads as zeros; sparse on most file systems). For tests of
+  /// large offsets.
+  func skip(_ count: Int) throws {
+    guard lseek(fd, off_t(count), SEEK_CUR) >= 0 else {
+      throw VistaError("cannot write '\(destination)' (seek: \(String(cString: strerror(errno))))")
+    }
+    offset += count
+  }
+
   /// Flushes to disk and renames the temp file to the destination.
   func commit() throws {
     guard fsync(fd) == 0 else {

@@ -28,6 +28,11 @@ enum StorageConversion {
         last = sum
       }
     }
+    // A zero-stride view can claim far more elements than its storage holds; refuse absurd sizes
+    // instead of trying to allocate them.
+    guard n <= max(Int(Int32.max), storageCount) else {
+      throw VistaError("\(what): size \(formatShape(shape)) (\(n) elements) is larger than this reader supports")
+    }
     if n > 0 {
       guard last < storageCount else {
         throw VistaError(

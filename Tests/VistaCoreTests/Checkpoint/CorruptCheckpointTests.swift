@@ -40,6 +40,13 @@ import TestSupport
     #expect(t.shape == [2, 2] && t.scalars == [1, 3, 2, 4])
   }
 
+  @Test func hugeZeroStrideViewIsRefused() throws {
+    let dir = try TempDir()
+    let path = dir.path("huge.pt")
+    try makeTorchZip(at: path, pickle: tensorPickle(numel: 1, size: [1 << 20, 1 << 20], stride: [0, 0]), storages: ["0": floats(1)])
+    expectVistaError(containing: ["tensor 'w'", "larger than this reader supports"]) { _ = try Checkpoint.load(path) }
+  }
+
   @Test func emptyFile() throws {
     let dir = try TempDir()
     let path = try dir.write("empty.pt", [])
@@ -121,10 +128,15 @@ import TestSupport
   @Test func everyTruncationIsAnError() throws {
     let full = try Array(Data(contentsOf: URL(fileURLWithPath: CheckpointFixtures.path("dtypes.pt"))))
     let dir = try TempDir()
-    for n in stride(from: 0, to: full.count, by: 7) {
+    var accepted: [Int] = []
+    for n in Array(stride(from: 0, to: full.count, by: 13)) + Array((full.count - 30)..<full.count) {
       let path = try dir.write("cut.pt", Array(full[0..<n]))
-      #expect(throws: VistaError.self, "truncated to \(n) bytes") { _ = try Checkpoint.load(path) }
+      do {
+        _ = try Checkpoint.load(path)
+        accepted.append(n)
+      } catch is VistaError {} catch { Issue.record("non-Vista error \(error)") }
     }
+    #expect(accepted.isEmpty, "truncations that loaded: \(accepted.prefix(5))")
   }
 
   @Test func damagedDataPklFailsItsChecksum() throws {

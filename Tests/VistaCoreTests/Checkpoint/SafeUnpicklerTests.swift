@@ -159,11 +159,16 @@ import TestSupport
     let zip = try ZipArchive(archive.bytes, path: archive.path)
     let pkl = Array(zip.bytes(of: try #require(zip.entry("wrapped_model/data.pkl"))))
     #expect(throws: Never.self) { _ = try kindOf(pkl) }
+    var accepted: [Int] = []
     for n in 0..<pkl.count {
-      #expect(throws: VistaError.self) { _ = try kindOf(Array(pkl[0..<n])) }
+      do {
+        _ = try kindOf(Array(pkl[0..<n]))
+        accepted.append(n)
+      } catch is VistaError {} catch { Issue.record("non-Vista error \(error)") }
     }
+    #expect(accepted.isEmpty, "truncations that loaded: \(accepted.prefix(5))")
     var rng = RandomGenerator(seed: 7)
-    for _ in 0..<2000 {
+    for _ in 0..<1000 {
       var m = pkl
       for _ in 0..<3 { m[rng.nextInt(below: m.count)] = UInt8(truncatingIfNeeded: rng.next()) }
       do { _ = try kindOf(m) } catch is VistaError {} catch { Issue.record("non-Vista error \(error)") }

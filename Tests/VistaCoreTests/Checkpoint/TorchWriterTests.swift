@@ -76,3 +76,24 @@ import TestSupport
     #expect(try Checkpoint.load(dir.path("e.pt")).count == 0)
   }
 }
+
+/// Members beyond 4 GB: ZIP64 extra fields on write and read (a sparse hole keeps the file small).
+@Suite struct ZipLargeOffsetTests {
+  @Test func membersPastFourGigabytesAreFound() throws {
+    let dir = try TempDir()
+    let path = dir.path("big.zip")
+    let sink = try FileSink(path: path)
+    var zip = ZipWriter(sink: sink)
+    try zip.addMember("a/first", [1, 2, 3])
+    try sink.skip((1 << 32) + 12_345)  // a gap no member covers
+    try zip.addMember("a/second", [4, 5, 6, 7])
+    try zip.finish()
+    try sink.commit()
+    let file = try MappedFile(path: path)
+    let archive = try ZipArchive(file.bytes, path: path)
+    let second = try #require(archive.entry("a/second"))
+    #expect(second.dataOffset > 1 << 32 && second.dataOffset % 64 == 0)
+    #expect(Array(try archive.verifiedBytes(of: second)) == [4, 5, 6, 7])
+    #expect(Array(try archive.verifiedBytes(of: try #require(archive.entry("a/first")))) == [1, 2, 3])
+  }
+}
