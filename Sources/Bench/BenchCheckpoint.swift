@@ -69,16 +69,28 @@ enum BenchCheckpoint {
     return args[i + 1]
   }
 
-  static func time(_ body: () throws -> Void) throws -> Double {
+  /// Wall-clock and process CPU seconds of one call.
+  static func time(_ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
+    let c0 = cpuSeconds()
     let t0 = DispatchTime.now().uptimeNanoseconds
     try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, cpuSeconds() - c0)
   }
 
-  static func report(_ label: String, _ times: [Double], bytes: Double) {
-    let best = times.min() ?? 0
-    let all = times.map { String(format: "%.3f", $0) }.joined(separator: " ")
-    print(String(format: "%-34@ best %.3f s (%.2f GB/s)   runs: %@", label as NSString, best, bytes / best / 1e9, all as NSString))
+  /// User + system CPU time of this process (both cores count).
+  static func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+  }
+
+  static func report(_ label: String, _ times: [(wall: Double, cpu: Double)], bytes: Double) {
+    let best = times.min { $0.wall < $1.wall } ?? (0, 0)
+    let all = times.map { String(format: "%.3f", $0.wall) }.joined(separator: " ")
+    print(
+      String(
+        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs: %@", label as NSString, best.wall, best.cpu,
+        bytes / best.wall / 1e9, all as NSString))
   }
 
   static func loadAverage() -> String {

@@ -1,8 +1,8 @@
-/// CRC-32 (IEEE 802.3, zlib's `crc32`) as zip entries carry it: slicing-by-8 tables.
+/// CRC-32 (IEEE 802.3, zlib's `crc32`) as zip entries carry it: slicing-by-16 tables.
 enum CRC32 {
-  /// 8 tables of 256 entries: table k advances a byte through k further zero bytes.
+  /// 16 tables of 256 entries: table k advances a byte through k further zero bytes.
   static let tables: [UInt32] = {
-    var t = [UInt32](repeating: 0, count: 8 * 256)
+    var t = [UInt32](repeating: 0, count: 16 * 256)
     for i in 0..<256 {
       var c = UInt32(i)
       for _ in 0..<8 { c = (c & 1) != 0 ? (0xEDB8_8320 ^ (c >> 1)) : (c >> 1) }
@@ -10,7 +10,7 @@ enum CRC32 {
     }
     for i in 0..<256 {
       var c = t[i]
-      for k in 1..<8 {
+      for k in 1..<16 {
         c = t[Int(c & 0xFF)] ^ (c >> 8)
         t[k * 256 + i] = c
       }
@@ -23,18 +23,21 @@ enum CRC32 {
     guard let base, count > 0 else { return crc }
     return tables.withUnsafeBufferPointer { tb -> UInt32 in
       let t = tb.baseAddress!
+      @inline(__always) func T(_ k: Int, _ b: UInt32) -> UInt32 { t[k &* 256 &+ Int(b & 0xFF)] }
       var c = ~crc
       var p = base
       var n = count
-      while n >= 8 {
-        let lo = p.loadUnaligned(as: UInt32.self).littleEndian ^ c
-        let hi = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
-        c = t[7 &* 256 &+ Int(lo & 0xFF)] ^ t[6 &* 256 &+ Int((lo >> 8) & 0xFF)]
-          ^ t[5 &* 256 &+ Int((lo >> 16) & 0xFF)] ^ t[4 &* 256 &+ Int(lo >> 24)]
-          ^ t[3 &* 256 &+ Int(hi & 0xFF)] ^ t[2 &* 256 &+ Int((hi >> 8) & 0xFF)]
-          ^ t[256 &+ Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
-        p += 8
-        n &-= 8
+      while n >= 16 {
+        let w0 = p.loadUnaligned(as: UInt32.self).littleEndian ^ c
+        let w1 = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
+        let w2 = p.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
+        let w3 = p.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
+        c = T(15, w0) ^ T(14, w0 >> 8) ^ T(13, w0 >> 16) ^ T(12, w0 >> 24)
+          ^ T(11, w1) ^ T(10, w1 >> 8) ^ T(9, w1 >> 16) ^ T(8, w1 >> 24)
+          ^ T(7, w2) ^ T(6, w2 >> 8) ^ T(5, w2 >> 16) ^ T(4, w2 >> 24)
+          ^ T(3, w3) ^ T(2, w3 >> 8) ^ T(1, w3 >> 16) ^ T(0, w3 >> 24)
+        p += 16
+        n &-= 16
       }
       while n > 0 {
         c = t[Int((c ^ UInt32(p.load(as: UInt8.self))) & 0xFF)] ^ (c >> 8)

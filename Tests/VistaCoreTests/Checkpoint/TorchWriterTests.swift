@@ -97,3 +97,19 @@ import TestSupport
     #expect(Array(try archive.verifiedBytes(of: try #require(archive.entry("a/first")))) == [1, 2, 3])
   }
 }
+
+/// CRC-32 against zlib's published check values.
+@Suite struct CRC32Tests {
+  @Test func knownValues() {
+    #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    #expect(CRC32.checksum([]) == 0)
+    #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+    // Chunked computation equals one pass, across the 16-byte fast path and the byte tail.
+    let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    let whole = CRC32.checksum(bytes)
+    let part = bytes.withUnsafeBytes { raw in
+      CRC32.checksum(raw.baseAddress! + 37, count: 963, crc: CRC32.checksum(raw.baseAddress, count: 37))
+    }
+    #expect(part == whole)
+  }
+}
