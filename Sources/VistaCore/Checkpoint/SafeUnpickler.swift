@@ -1,5 +1,5 @@
 /// A pickle reader that builds data and never runs code: the only callables it knows are
-/// `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2` and `_rebuild_parameter`, and the
+/// `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2` and `_rebuild_parameter[_with_state]`, and the
 /// only other globals it accepts are torch's storage classes (inside persistent ids).
 ///
 /// Any other global, object construction opcode (`INST`, `OBJ`, `NEWOBJ`, `EXT*`) or out-of-band
@@ -24,6 +24,7 @@ struct SafeUnpickler {
   /// Globals that may appear: name → what it is.
   static let allowedCallables: Set<String> = [
     "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
+    "torch._utils._rebuild_parameter_with_state",
   ]
 
   private func fail(_ why: String) -> VistaError {
@@ -243,7 +244,7 @@ struct SafeUnpickler {
       return .dict(d)
     case "torch._utils._rebuild_tensor_v2":
       return .tensor(try rebuildTensor(a))
-    case "torch._utils._rebuild_parameter":
+    case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
       guard a.count >= 1, case .tensor = a[0] else { throw corrupt("_rebuild_parameter without a tensor") }
       return a[0]
     default:

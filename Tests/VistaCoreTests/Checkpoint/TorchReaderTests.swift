@@ -37,6 +37,10 @@ import TestSupport
     _ = try checkFixture("protocol4.pt", dir: "dtypes")
   }
 
+  @Test func readsParameters() throws {
+    _ = try checkFixture("parameters.pt", dir: "parameters")
+  }
+
   @Test func materializesViewsOffsetsAndSharedStorages() throws {
     _ = try checkFixture("views.pt", dir: "views")
   }

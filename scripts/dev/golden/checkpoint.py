@@ -144,9 +144,8 @@ def write_malicious(path, payload_obj):
     stem = path.stem
     data = pickle.dumps(collections.OrderedDict(x=payload_obj), protocol=2)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
-        z.writestr(f"{stem}/data.pkl", data)
-        z.writestr(f"{stem}/byteorder", "little")
-        z.writestr(f"{stem}/version", "3\n")
+        for name, payload in [("data.pkl", data), ("byteorder", b"little"), ("version", b"3\n")]:
+            z.writestr(zipfile.ZipInfo(f"{stem}/{name}", date_time=(1980, 1, 1, 0, 0, 0)), payload)
 
 
 def generate(out_dir: pathlib.Path):
@@ -181,6 +180,13 @@ def generate(out_dir: pathlib.Path):
     ddp = collections.OrderedDict(("module." + k, v) for k, v in msd.items())
     torch.save({"state_dict": ddp}, out_dir / "module_prefix.pt")
     manifest["module_prefix.pt"] = manifest["wrapped_model.pt"]
+
+    # nn.Parameter values pickle through torch._utils._rebuild_parameter.
+    g = torch.Generator().manual_seed(5)
+    params = collections.OrderedDict(weight=torch.nn.Parameter(torch.randn(2, 3, generator=g)),
+                                     bias=torch.nn.Parameter(torch.randn(2, generator=g), requires_grad=False))
+    torch.save(params, out_dir / "parameters.pt")
+    manifest["parameters.pt"] = save_expected(out_dir, "parameters", params)
 
     # Research-repo naming (mlp.lin1/lin2 and the extra keys).
     sd = research_sd()
