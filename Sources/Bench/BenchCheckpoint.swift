@@ -8,12 +8,15 @@ import VistaCore
 enum BenchCheckpoint {
   static func run(_ args: [String]) throws {
     if args.first == "--convert" {
-      guard args.count == 3 else { throw VistaError("usage: vista-bench checkpoint --convert <in> <out>") }
+      guard args.count == 3 else {
+        throw VistaError("usage: vista-bench checkpoint --convert <in> <out>")
+      }
       try convert(args[1], args[2])
       return
     }
     guard let path = args.first else {
-      throw VistaError("usage: vista-bench checkpoint <file.pt> [--runs N] [--out-dir DIR] | --convert <in> <out>")
+      throw VistaError(
+        "usage: vista-bench checkpoint <file.pt> [--runs N] [--out-dir DIR] | --convert <in> <out>")
     }
     let runs = option(args, "--runs").flatMap(Int.init) ?? 3
     let outDir = option(args, "--out-dir") ?? NSTemporaryDirectory()
@@ -38,16 +41,45 @@ enum BenchCheckpoint {
       try? FileManager.default.removeItem(atPath: ours)
       try? FileManager.default.removeItem(atPath: st)
     }
-    report("write torch.save (incl. fsync)", try (0..<runs).map { _ in try time { try Checkpoint.save(sd, to: ours) } }, bytes: bytes)
-    report("write safetensors (incl. fsync)", try (0..<runs).map { _ in try time { try Checkpoint.save(sd, to: st) } }, bytes: bytes)
+    report(
+      "write torch.save (incl. fsync)",
+      try (0..<runs).map { _ in try time { try Checkpoint.save(sd, to: ours) } }, bytes: bytes)
+    report(
+      "write safetensors (incl. fsync)",
+      try (0..<runs).map { _ in try time { try Checkpoint.save(sd, to: st) } }, bytes: bytes)
     var back = StateDict()
-    report("load our torch.save", try (0..<runs).map { _ in try time { back = StateDict(); back = try Checkpoint.load(ours) } }, bytes: bytes)
-    guard back == sd else { throw VistaError("checkpoint bench: our written file does not read back identically") }
-    report("load our safetensors", try (0..<runs).map { _ in try time { back = StateDict(); back = try Checkpoint.load(st) } }, bytes: bytes)
-    guard back == sd else { throw VistaError("checkpoint bench: our safetensors file does not read back identically") }
+    report(
+      "load our torch.save",
+      try (0..<runs).map { _ in
+        try time {
+          back = StateDict()
+          back = try Checkpoint.load(ours)
+        }
+      }, bytes: bytes)
+    guard back == sd else {
+      throw VistaError("checkpoint bench: our written file does not read back identically")
+    }
+    report(
+      "load our safetensors",
+      try (0..<runs).map { _ in
+        try time {
+          back = StateDict()
+          back = try Checkpoint.load(st)
+        }
+      }, bytes: bytes)
+    guard back == sd else {
+      throw VistaError("checkpoint bench: our safetensors file does not read back identically")
+    }
     var verify = Checkpoint.LoadOptions()
     verify.verifyChecksums = true
-    report("load torch.save + CRC check", try (0..<runs).map { _ in try time { back = StateDict(); back = try Checkpoint.load(path, options: verify) } }, bytes: bytes)
+    report(
+      "load torch.save + CRC check",
+      try (0..<runs).map { _ in
+        try time {
+          back = StateDict()
+          back = try Checkpoint.load(path, options: verify)
+        }
+      }, bytes: bytes)
     print("load average: \(loadAverage())")
   }
 
@@ -60,7 +92,8 @@ enum BenchCheckpoint {
     let t2 = DispatchTime.now().uptimeNanoseconds
     print(
       String(
-        format: "converted %@ (%d tensors, %d values): read %.2f s, wrote %@ in %.2f s", input, sd.count, sd.elementCount,
+        format: "converted %@ (%d tensors, %d values): read %.2f s, wrote %@ in %.2f s", input,
+        sd.count, sd.elementCount,
         Double(t1 - t0) / 1e9, output, Double(t2 - t1) / 1e9))
   }
 
@@ -89,11 +122,13 @@ enum BenchCheckpoint {
     let all = times.map { String(format: "%.3f", $0.wall) }.joined(separator: " ")
     print(
       String(
-        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs: %@", label as NSString, best.wall, best.cpu,
+        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs: %@", label as NSString,
+        best.wall, best.cpu,
         bytes / best.wall / 1e9, all as NSString))
   }
 
   static func loadAverage() -> String {
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+      .joined(separator: " ") ?? "?"
   }
 }

@@ -22,8 +22,10 @@ enum CRC32 {
   static func checksum(_ base: UnsafeRawPointer?, count: Int, crc: UInt32 = 0) -> UInt32 {
     guard let base, count > 0 else { return crc }
     return tables.withUnsafeBufferPointer { tb -> UInt32 in
-      let t = tb.baseAddress!
-      @inline(__always) func T(_ k: Int, _ b: UInt32) -> UInt32 { t[k &* 256 &+ Int(b & 0xFF)] }
+      guard let t = tb.baseAddress else { return crc }
+      @inline(__always) func lookup(_ k: Int, _ b: UInt32) -> UInt32 {
+        t[k &* 256 &+ Int(b & 0xFF)]
+      }
       var c = ~crc
       var p = base
       var n = count
@@ -32,10 +34,11 @@ enum CRC32 {
         let w1 = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
         let w2 = p.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
         let w3 = p.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
-        c = T(15, w0) ^ T(14, w0 >> 8) ^ T(13, w0 >> 16) ^ T(12, w0 >> 24)
-          ^ T(11, w1) ^ T(10, w1 >> 8) ^ T(9, w1 >> 16) ^ T(8, w1 >> 24)
-          ^ T(7, w2) ^ T(6, w2 >> 8) ^ T(5, w2 >> 16) ^ T(4, w2 >> 24)
-          ^ T(3, w3) ^ T(2, w3 >> 8) ^ T(1, w3 >> 16) ^ T(0, w3 >> 24)
+        c =
+          lookup(15, w0) ^ lookup(14, w0 >> 8) ^ lookup(13, w0 >> 16) ^ lookup(12, w0 >> 24)
+          ^ lookup(11, w1) ^ lookup(10, w1 >> 8) ^ lookup(9, w1 >> 16) ^ lookup(8, w1 >> 24)
+          ^ lookup(7, w2) ^ lookup(6, w2 >> 8) ^ lookup(5, w2 >> 16) ^ lookup(4, w2 >> 24)
+          ^ lookup(3, w3) ^ lookup(2, w3 >> 8) ^ lookup(1, w3 >> 16) ^ lookup(0, w3 >> 24)
         p += 16
         n &-= 16
       }

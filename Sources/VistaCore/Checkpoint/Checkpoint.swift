@@ -56,16 +56,22 @@ public enum Checkpoint {
       var n: [String] = []
       if let w = unwrappedKey { n.append("took the state dict from the checkpoint's '\(w)' entry") }
       if strippedModulePrefix { n.append("removed the 'module.' prefix from every key") }
-      if !renamed.isEmpty { n.append("renamed \(renamed.count) research-repo keys (mlp.lin1/lin2 → mlp.linear1/linear2)") }
+      if !renamed.isEmpty {
+        n.append(
+          "renamed \(renamed.count) research-repo keys (mlp.lin1/lin2 → mlp.linear1/linear2)")
+      }
       if !dropped.isEmpty {
-        n.append("dropped \(dropped.count) research-repo keys MONAI's VISTA3D does not use: \(dropped.joined(separator: ", "))")
+        n.append(
+          "dropped \(dropped.count) research-repo keys MONAI's VISTA3D does not use: \(dropped.joined(separator: ", "))"
+        )
       }
       return n
     }
   }
 
   /// Loads a state dict from a `torch.save` file or safetensors (detected from the bytes).
-  public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws -> StateDict {
+  public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws -> StateDict
+  {
     try read(path, options: options).stateDict
   }
 

@@ -20,11 +20,15 @@ final class FileSink {
   init(path: String) throws {
     destination = path
     let url = URL(fileURLWithPath: path)
-    tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
+    tmp =
+      url.deletingLastPathComponent().appendingPathComponent(
+        ".\(url.lastPathComponent).tmp-\(getpid())"
+      ).path
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else {
       throw VistaError(
-        "cannot write '\(path)' (\(String(cString: strerror(errno)))); check the folder exists and is writable")
+        "cannot write '\(path)' (\(String(cString: strerror(errno)))); check the folder exists and is writable"
+      )
     }
   }
 

@@ -65,15 +65,18 @@ struct ByteReader {
   }
 
   func u16(_ o: Int) -> UInt16? {
-    contains(o, 2) ? UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt16.self)) : nil
+    contains(o, 2)
+      ? UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt16.self)) : nil
   }
 
   func u32(_ o: Int) -> UInt32? {
-    contains(o, 4) ? UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self)) : nil
+    contains(o, 4)
+      ? UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self)) : nil
   }
 
   func u64(_ o: Int) -> UInt64? {
-    contains(o, 8) ? UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)) : nil
+    contains(o, 8)
+      ? UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)) : nil
   }
 
   /// `length` bytes at `o` as a slice of the buffer, or nil when out of bounds.

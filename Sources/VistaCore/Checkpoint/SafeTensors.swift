@@ -15,14 +15,19 @@ enum SafeTensors {
   static func read(_ file: MappedFile) throws -> StateDict {
     let path = file.path
     let r = ByteReader(bytes: file.bytes)
-    func bad(_ why: String) -> VistaError { VistaError("checkpoint '\(path)' is not a readable safetensors file: \(why)") }
-    guard let n64 = r.u64(0), n64 <= UInt64(file.count - 8), let header = r.slice(8, Int(n64)) else {
+    func bad(_ why: String) -> VistaError {
+      VistaError("checkpoint '\(path)' is not a readable safetensors file: \(why)")
+    }
+    guard let n64 = r.u64(0), n64 <= UInt64(file.count - 8), let header = r.slice(8, Int(n64))
+    else {
       throw bad("the header length runs past the end of the file (truncated?)")
     }
     let dataStart = 8 + Int(n64)
     let dataLength = file.count - dataStart
     let json: Any
-    do { json = try JSONSerialization.jsonObject(with: Data(header)) } catch { throw bad("the header is not valid JSON") }
+    do { json = try JSONSerialization.jsonObject(with: Data(header)) } catch {
+      throw bad("the header is not valid JSON")
+    }
     guard let top = json as? [String: Any] else { throw bad("the header is not a JSON object") }
 
     var metadata: [String: String] = [:]
@@ -33,11 +38,14 @@ enum SafeTensors {
         for (k, v) in m { metadata[k] = (v as? String) ?? "\(v)" }
         continue
       }
-      guard let e = value as? [String: Any], let dt = e["dtype"] as? String, let shapeAny = e["shape"] as? [Any],
+      guard let e = value as? [String: Any], let dt = e["dtype"] as? String,
+        let shapeAny = e["shape"] as? [Any],
         let offAny = e["data_offsets"] as? [Any]
       else { throw bad("entry '\(key)' lacks dtype, shape or data_offsets") }
       guard let dtype = StorageDType(safetensorsName: dt) else {
-        throw bad("tensor '\(key)' has unsupported dtype '\(dt)' (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL are read)")
+        throw bad(
+          "tensor '\(key)' has unsupported dtype '\(dt)' (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL are read)"
+        )
       }
       let shape = shapeAny.compactMap(jsonInt)
       let offs = offAny.compactMap(jsonInt)
@@ -48,7 +56,9 @@ enum SafeTensors {
         let m = acc.0.multipliedReportingOverflow(by: d)
         return (m.partialValue, acc.1 || m.overflow)
       }
-      guard !overflow, offs[0] >= 0, offs[1] >= offs[0], offs[1] <= dataLength, offs[1] - offs[0] == bytes else {
+      guard !overflow, offs[0] >= 0, offs[1] >= offs[0], offs[1] <= dataLength,
+        offs[1] - offs[0] == bytes
+      else {
         throw bad(
           "tensor '\(key)' (\(dt) \(formatShape(shape))) has data_offsets [\(offs[0]), \(offs[1])] that do not fit its size or the file (\(dataLength) data bytes)"
         )
@@ -61,7 +71,8 @@ enum SafeTensors {
     for it in items {
       let base = file.bytes.baseAddress.map { UnsafeRawPointer($0) + dataStart + it.begin }
       sd[it.key] = try StorageConversion.value(
-        base: base, storageCount: it.shape.elementCount, dtype: it.dtype, offset: 0, shape: it.shape,
+        base: base, storageCount: it.shape.elementCount, dtype: it.dtype, offset: 0,
+        shape: it.shape,
         strides: it.shape.contiguousStrides, what: "checkpoint '\(path)': tensor '\(it.key)'")
     }
     return sd
@@ -78,7 +89,9 @@ enum SafeTensors {
     var header = "{"
     var fields: [String] = []
     if !sd.metadata.isEmpty {
-      let m = sd.metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+      let m = sd.metadata.sorted { $0.key < $1.key }.map {
+        "\(jsonString($0.key)):\(jsonString($0.value))"
+      }
       fields.append("\"__metadata__\":{\(m.joined(separator: ","))}")
     }
     var offset = 0

@@ -37,7 +37,9 @@ struct SafeUnpickler {
 
   /// Unpickles `bytes`, hands the result to `body` (which must copy out what it needs: the
   /// containers are emptied afterwards) and takes every built container apart iteratively.
-  static func withLoaded<R>(_ bytes: UnsafeRawBufferPointer, path: String, _ body: (PickleValue) throws -> R)
+  static func withLoaded<R>(
+    _ bytes: UnsafeRawBufferPointer, path: String, _ body: (PickleValue) throws -> R
+  )
     throws -> R
   {
     var u = SafeUnpickler(bytes, path: path)
@@ -82,7 +84,9 @@ struct SafeUnpickler {
       switch op {
       case 0x80:  // PROTO
         let v = try readBytes(1)[0]
-        guard v <= 5 else { throw fail("pickle protocol \(v) is newer than 5; re-save with torch.save") }
+        guard v <= 5 else {
+          throw fail("pickle protocol \(v) is newer than 5; re-save with torch.save")
+        }
       case 0x95: _ = try readUInt(8)  // FRAME: length of the next frame, nothing to do
       case 0x2E:  // STOP
         guard !stack.isEmpty else { throw corrupt("STOP with an empty stack") }
@@ -180,7 +184,9 @@ struct SafeUnpickler {
         _ = try pop()
         switch try top() {
         case .dict, .tensor: break
-        case let v: throw fail("refusing to set state on a \(v.kind) (only tensors and plain containers are allowed)")
+        case let v:
+          throw fail(
+            "refusing to set state on a \(v.kind) (only tensors and plain containers are allowed)")
         }
       case 0x51:  // BINPERSID
         stack.append(try persistentLoad(try pop()))
@@ -197,18 +203,23 @@ struct SafeUnpickler {
         stack.append(try memoGet(i))
       case 0x69, 0x6F, 0x81, 0x92:  // INST, OBJ, NEWOBJ, NEWOBJ_EX
         throw fail(
-          "refusing pickle opcode \(Self.opcodeName(op)) (object construction; only tensors and plain containers are allowed)")
+          "refusing pickle opcode \(Self.opcodeName(op)) (object construction; only tensors and plain containers are allowed)"
+        )
       case 0x82, 0x83, 0x84:
-        throw fail("refusing pickle opcode \(Self.opcodeName(op)) (extension registry; only tensors and plain containers are allowed)")
+        throw fail(
+          "refusing pickle opcode \(Self.opcodeName(op)) (extension registry; only tensors and plain containers are allowed)"
+        )
       default:
-        throw fail("unsupported pickle opcode \(Self.opcodeName(op)) at byte \(pos - 1) of data.pkl")
+        throw fail(
+          "unsupported pickle opcode \(Self.opcodeName(op)) at byte \(pos - 1) of data.pkl")
       }
     }
   }
 
   static func opcodeName(_ op: UInt8) -> String {
     let names: [UInt8: String] = [
-      0x69: "INST", 0x6F: "OBJ", 0x81: "NEWOBJ", 0x92: "NEWOBJ_EX", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4",
+      0x69: "INST", 0x6F: "OBJ", 0x81: "NEWOBJ", 0x92: "NEWOBJ_EX", 0x82: "EXT1", 0x83: "EXT2",
+      0x84: "EXT4",
       0x50: "PERSID", 0x53: "STRING", 0x56: "UNICODE", 0x96: "BYTEARRAY8", 0x97: "NEXT_BUFFER",
       0x98: "READONLY_BUFFER",
     ]
@@ -221,13 +232,16 @@ struct SafeUnpickler {
   private func global(_ module: String, _ name: String) throws -> PickleValue {
     let full = "\(module).\(name)"
     if Self.allowedCallables.contains(full) { return .global(module: module, name: name) }
-    if module == "torch", StorageDType(torchStorageName: name) != nil { return .global(module: module, name: name) }
+    if module == "torch", StorageDType(torchStorageName: name) != nil {
+      return .global(module: module, name: name)
+    }
     throw fail("refusing to load global '\(full)' (only tensors and plain containers are allowed)")
   }
 
   private mutating func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
     guard case .global(let module, let name) = callable else {
-      throw fail("refusing to call a \(callable.kind) (only tensors and plain containers are allowed)")
+      throw fail(
+        "refusing to call a \(callable.kind) (only tensors and plain containers are allowed)")
     }
     guard case .tuple(let box) = args else { throw corrupt("REDUCE arguments are not a tuple") }
     let a = box.items
@@ -235,9 +249,13 @@ struct SafeUnpickler {
     case "collections.OrderedDict":
       let d = PickleDict()
       if let first = a.first {
-        guard a.count == 1, let pairs = first.sequence else { throw corrupt("OrderedDict(...) with odd arguments") }
+        guard a.count == 1, let pairs = first.sequence else {
+          throw corrupt("OrderedDict(...) with odd arguments")
+        }
         for p in pairs {
-          guard let kv = p.sequence, kv.count == 2 else { throw corrupt("OrderedDict item is not a pair") }
+          guard let kv = p.sequence, kv.count == 2 else {
+            throw corrupt("OrderedDict item is not a pair")
+          }
           bury(d.set(kv[0], kv[1]))
         }
       }
@@ -245,10 +263,13 @@ struct SafeUnpickler {
     case "torch._utils._rebuild_tensor_v2":
       return .tensor(try rebuildTensor(a))
     case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
-      guard a.count >= 1, case .tensor = a[0] else { throw corrupt("_rebuild_parameter without a tensor") }
+      guard a.count >= 1, case .tensor = a[0] else {
+        throw corrupt("_rebuild_parameter without a tensor")
+      }
       return a[0]
     default:
-      throw fail("refusing to call '\(module).\(name)' (only tensors and plain containers are allowed)")
+      throw fail(
+        "refusing to call '\(module).\(name)' (only tensors and plain containers are allowed)")
     }
   }
 
@@ -259,7 +280,8 @@ struct SafeUnpickler {
     else { throw corrupt("_rebuild_tensor_v2 with unexpected arguments") }
     let shape = size.compactMap { $0 }
     let strides = stride.compactMap { $0 }
-    guard shape.count == size.count, strides.count == stride.count, shape.count == strides.count else {
+    guard shape.count == size.count, strides.count == stride.count, shape.count == strides.count
+    else {
       throw corrupt("tensor size/stride are not integer tuples of equal length")
     }
     return TensorRef(storage: s, offset: offset, shape: shape, strides: strides)
@@ -267,10 +289,13 @@ struct SafeUnpickler {
 
   /// `('storage', torch.FloatStorage, '<key>', '<location>', numel)`.
   private func persistentLoad(_ pid: PickleValue) throws -> PickleValue {
-    guard case .tuple(let box) = pid, case let t = box.items, t.count == 5, case .string("storage") = t[0] else {
+    guard case .tuple(let box) = pid, case let t = box.items, t.count == 5,
+      case .string("storage") = t[0]
+    else {
       throw fail("unsupported persistent id \(pid.kind) (expected a torch storage reference)")
     }
-    guard case .global("torch", let cls) = t[1], let dtype = StorageDType(torchStorageName: cls) else {
+    guard case .global("torch", let cls) = t[1], let dtype = StorageDType(torchStorageName: cls)
+    else {
       throw fail("unsupported storage type \(t[1].kind)")
     }
     guard case .string(let key) = t[2], let numel = t[4].intValue, numel >= 0 else {
@@ -282,7 +307,9 @@ struct SafeUnpickler {
   // MARK: - Stack helpers
 
   private mutating func pop() throws -> PickleValue {
-    guard let v = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw corrupt("stack underflow") }
+    guard let v = stack.popLast(), stack.count >= (marks.last ?? 0) else {
+      throw corrupt("stack underflow")
+    }
     bury(v)
     return v
   }
@@ -355,7 +382,9 @@ struct SafeUnpickler {
 
   private mutating func readLength(_ n: Int) throws -> Int {
     let v = try readUInt(n)
-    guard v <= UInt64(bytes.count - pos) else { throw corrupt("a length runs past the end, truncated") }
+    guard v <= UInt64(bytes.count - pos) else {
+      throw corrupt("a length runs past the end, truncated")
+    }
     return Int(v)
   }
 

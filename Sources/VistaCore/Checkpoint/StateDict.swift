@@ -39,7 +39,9 @@ public enum StorageDType: String, Sendable, CaseIterable {
 
   /// The dtype of a `torch.<name>` storage class, or nil when it is not one we read.
   init?(torchStorageName name: String) {
-    guard let d = StorageDType.allCases.first(where: { $0.torchStorageName == name }) else { return nil }
+    guard let d = StorageDType.allCases.first(where: { $0.torchStorageName == name }) else {
+      return nil
+    }
     self = d
   }
 
@@ -61,7 +63,9 @@ public enum StorageDType: String, Sendable, CaseIterable {
 
   /// The dtype of a safetensors tag, or nil when unsupported.
   init?(safetensorsName name: String) {
-    guard let d = StorageDType.allCases.first(where: { $0.safetensorsName == name }) else { return nil }
+    guard let d = StorageDType.allCases.first(where: { $0.safetensorsName == name }) else {
+      return nil
+    }
     self = d
   }
 }

@@ -16,16 +16,21 @@ public struct MatchReport: Sendable, Equatable, CustomStringConvertible {
   public func summary(limit: Int = 10) -> String {
     var lines: [String] = []
     func names(_ xs: [String]) -> String {
-      xs.prefix(limit).joined(separator: ", ") + (xs.count > limit ? ", … and \(xs.count - limit) more" : "")
+      xs.prefix(limit).joined(separator: ", ")
+        + (xs.count > limit ? ", … and \(xs.count - limit) more" : "")
     }
     if !missing.isEmpty { lines.append("  missing (\(missing.count)): \(names(missing))") }
-    if !unexpected.isEmpty { lines.append("  unexpected (\(unexpected.count)): \(names(unexpected))") }
+    if !unexpected.isEmpty {
+      lines.append("  unexpected (\(unexpected.count)): \(names(unexpected))")
+    }
     if !shapeMismatches.isEmpty {
       let shown = shapeMismatches.prefix(limit).map {
         "\($0.key): checkpoint \(formatShape($0.checkpoint)), model \(formatShape($0.model))"
       }
-      let more = shapeMismatches.count > limit ? ["… and \(shapeMismatches.count - limit) more"] : []
-      lines.append("  shape mismatch (\(shapeMismatches.count)): " + (shown + more).joined(separator: "; "))
+      let more =
+        shapeMismatches.count > limit ? ["… and \(shapeMismatches.count - limit) more"] : []
+      lines.append(
+        "  shape mismatch (\(shapeMismatches.count)): " + (shown + more).joined(separator: "; "))
     }
     return lines.joined(separator: "\n")
   }
@@ -50,7 +55,9 @@ public enum StateDictMatcher {
   ///
   /// Strict: any missing key, unexpected key or shape mismatch throws ONE error listing them all
   /// by name (long lists truncated with counts). Lenient: the report says what was skipped.
-  public static func match(_ sd: StateDict, expected: [(key: String, shape: [Int])], strict: Bool = true) throws
+  public static func match(
+    _ sd: StateDict, expected: [(key: String, shape: [Int])], strict: Bool = true
+  ) throws
     -> (matched: StateDict, report: MatchReport)
   {
     var report = MatchReport()
@@ -73,8 +80,12 @@ public enum StateDictMatcher {
     if strict && !report.isComplete {
       var parts: [String] = []
       if !report.missing.isEmpty { parts.append(plural(report.missing.count, "missing key")) }
-      if !report.unexpected.isEmpty { parts.append(plural(report.unexpected.count, "unexpected key")) }
-      if !report.shapeMismatches.isEmpty { parts.append(plural(report.shapeMismatches.count, "shape mismatch", "es")) }
+      if !report.unexpected.isEmpty {
+        parts.append(plural(report.unexpected.count, "unexpected key"))
+      }
+      if !report.shapeMismatches.isEmpty {
+        parts.append(plural(report.shapeMismatches.count, "shape mismatch", "es"))
+      }
       throw VistaError(
         "\(sd.sourceLabel) does not match the model (\(parts.joined(separator: ", "))):\n\(report.summary())\n"
           + "load with strict=false to skip these")
@@ -89,7 +100,8 @@ public enum StateDictMatcher {
   /// expected, such as buffers, which the caller loads itself).
   @discardableResult
   public static func load(
-    _ sd: StateDict, into parameters: [Parameter], extraKeys: [(key: String, shape: [Int])] = [], strict: Bool = true
+    _ sd: StateDict, into parameters: [Parameter], extraKeys: [(key: String, shape: [Int])] = [],
+    strict: Bool = true
   ) throws -> MatchReport {
     let expected = parameters.map { (key: $0.name, shape: $0.shape) } + extraKeys
     let (matched, report) = try match(sd, expected: expected, strict: strict)

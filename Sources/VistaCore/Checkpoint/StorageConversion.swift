@@ -8,12 +8,16 @@ enum StorageConversion {
   /// Throws when the view reaches outside the storage or an int64 does not fit Int32; `what`
   /// names the tensor in errors (`checkpoint 'x.pt': tensor 'key'`).
   static func value(
-    base: UnsafeRawPointer?, storageCount: Int, dtype: StorageDType, offset: Int, shape: [Int], strides: [Int],
+    base: UnsafeRawPointer?, storageCount: Int, dtype: StorageDType, offset: Int, shape: [Int],
+    strides: [Int],
     what: String
   ) throws -> StateValue {
-    guard shape.count == strides.count, shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), offset >= 0
+    guard shape.count == strides.count, shape.allSatisfy({ $0 >= 0 }),
+      strides.allSatisfy({ $0 >= 0 }), offset >= 0
     else {
-      throw VistaError("\(what): unsupported tensor layout (size \(formatShape(shape)), stride \(formatShape(strides)))")
+      throw VistaError(
+        "\(what): unsupported tensor layout (size \(formatShape(shape)), stride \(formatShape(strides)))"
+      )
     }
     var n = 1
     var last = offset  // highest element index the view touches
@@ -24,14 +28,17 @@ enum StorageConversion {
       if s > 0 {
         let (step, o2) = (s - 1).multipliedReportingOverflow(by: st)
         let (sum, o3) = last.addingReportingOverflow(step)
-        guard !o2, !o3 else { throw VistaError("\(what): stride \(formatShape(strides)) is too large") }
+        guard !o2, !o3 else {
+          throw VistaError("\(what): stride \(formatShape(strides)) is too large")
+        }
         last = sum
       }
     }
     // A zero-stride view can claim far more elements than its storage holds; refuse absurd sizes
     // instead of trying to allocate them.
     guard n <= max(Int(Int32.max), storageCount) else {
-      throw VistaError("\(what): size \(formatShape(shape)) (\(n) elements) is larger than this reader supports")
+      throw VistaError(
+        "\(what): size \(formatShape(shape)) (\(n) elements) is larger than this reader supports")
     }
     if n > 0 {
       guard last < storageCount else {
@@ -40,20 +47,30 @@ enum StorageConversion {
         )
       }
     }
-    let contiguous = n == 0 || zip(zip(shape, strides), shape.contiguousStrides).allSatisfy { $0.0 == 1 || $0.1 == $1 }
-    let src = base ?? UnsafeRawPointer(bitPattern: 0x10)!  // never read when n == 0
+    guard n > 0 else {
+      return dtype.isFloatingPoint
+        ? .float(Tensor(zeros: shape), dtype) : .int(IntTensor(zeros: shape), dtype)
+    }
+    guard let src = base else {
+      throw VistaError("\(what): its storage is empty; the file is corrupt")
+    }
+    let contiguous = zip(zip(shape, strides), shape.contiguousStrides).allSatisfy {
+      $0.0 == 1 || $0.1 == $1
+    }
     if dtype.isFloatingPoint {
       let t = Tensor(shape: shape) { out in
         guard n > 0, let dst = out.baseAddress else { return }
         if contiguous {
           convertFloats(src + offset * dtype.byteSize, dtype, n, dst)
         } else {
-          gather(shape: shape, strides: strides, offset: offset) { runStart, runStride, runLength, outAt in
+          gather(shape: shape, strides: strides, offset: offset) {
+            runStart, runStride, runLength, outAt in
             if runStride == 1 {
               convertFloats(src + runStart * dtype.byteSize, dtype, runLength, dst + outAt)
             } else {
               for i in 0..<runLength {
-                convertFloats(src + (runStart + i * runStride) * dtype.byteSize, dtype, 1, dst + outAt + i)
+                convertFloats(
+                  src + (runStart + i * runStride) * dtype.byteSize, dtype, 1, dst + outAt + i)
               }
             }
           }
@@ -65,7 +82,8 @@ enum StorageConversion {
     var overflow = false
     ints.withUnsafeMutableBufferPointer { out in
       guard n > 0, let dst = out.baseAddress else { return }
-      gather(shape: shape, strides: strides, offset: offset) { runStart, runStride, runLength, outAt in
+      gather(shape: shape, strides: strides, offset: offset) {
+        runStart, runStride, runLength, outAt in
         for i in 0..<runLength {
           let p = src + (runStart + i * runStride) * dtype.byteSize
           if !convertInt(p, dtype, dst + outAt + i) { overflow = true }
@@ -80,7 +98,8 @@ enum StorageConversion {
 
   /// Calls `run(start, stride, length, outOffset)` for each innermost row of the view, in
   /// row-major output order (a contiguous view is a single run).
-  static func gather(shape: [Int], strides: [Int], offset: Int, _ run: (Int, Int, Int, Int) -> Void) {
+  static func gather(shape: [Int], strides: [Int], offset: Int, _ run: (Int, Int, Int, Int) -> Void)
+  {
     let n = shape.elementCount
     if n == 0 { return }
     if shape.isEmpty {
@@ -111,7 +130,9 @@ enum StorageConversion {
 
   /// Widens `count` contiguous elements of a float `dtype` to Float.
   @inline(__always)
-  static func convertFloats(_ src: UnsafeRawPointer, _ dtype: StorageDType, _ count: Int, _ dst: UnsafeMutablePointer<Float>) {
+  static func convertFloats(
+    _ src: UnsafeRawPointer, _ dtype: StorageDType, _ count: Int, _ dst: UnsafeMutablePointer<Float>
+  ) {
     switch dtype {
     case .float32:
       // Large copies run on both cores; the mapped source faults in page by page.
@@ -127,15 +148,22 @@ enum StorageConversion {
       }
     case .float16:
       for i in 0..<count {
-        dst[i] = Float(Float16(bitPattern: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 &* i, as: UInt16.self))))
+        dst[i] = Float(
+          Float16(
+            bitPattern: UInt16(
+              littleEndian: src.loadUnaligned(fromByteOffset: 2 &* i, as: UInt16.self))))
       }
     case .bfloat16:
       for i in 0..<count {
-        dst[i] = bfloat16ToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 &* i, as: UInt16.self)))
+        dst[i] = bfloat16ToFloat(
+          UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 &* i, as: UInt16.self)))
       }
     case .float64:
       for i in 0..<count {
-        dst[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 &* i, as: UInt64.self))))
+        dst[i] = Float(
+          Double(
+            bitPattern: UInt64(
+              littleEndian: src.loadUnaligned(fromByteOffset: 8 &* i, as: UInt64.self))))
       }
     default:
       preconditionFailure("convertFloats called with \(dtype)")
@@ -144,7 +172,9 @@ enum StorageConversion {
 
   /// Reads one integer element; false when an int64 does not fit Int32.
   @inline(__always)
-  static func convertInt(_ p: UnsafeRawPointer, _ dtype: StorageDType, _ dst: UnsafeMutablePointer<Int32>) -> Bool {
+  static func convertInt(
+    _ p: UnsafeRawPointer, _ dtype: StorageDType, _ dst: UnsafeMutablePointer<Int32>
+  ) -> Bool {
     switch dtype {
     case .int64:
       let v = Int64(littleEndian: p.loadUnaligned(as: Int64.self))

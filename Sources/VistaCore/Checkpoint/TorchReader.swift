@@ -14,7 +14,11 @@ enum TorchReader {
     -> (pairs: [(String, TensorRef)], wrapper: String?, archive: ZipArchive, prefix: String)
   {
     let archive = try ZipArchive(file.bytes, path: file.path)
-    guard let pkl = archive.entries.first(where: { $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl") }) else {
+    guard
+      let pkl = archive.entries.first(where: {
+        $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl")
+      })
+    else {
       let names = archive.entries.prefix(5).map(\.name).joined(separator: ", ")
       throw VistaError(
         "checkpoint '\(file.path)' is a zip archive without data.pkl (members: \(names.isEmpty ? "none" : names)); it is not a torch.save file"
@@ -24,10 +28,14 @@ enum TorchReader {
     if let bo = archive.entry(prefix + "byteorder") {
       let order = String(decoding: archive.bytes(of: bo), as: UTF8.self)
       guard order == "little" else {
-        throw VistaError("checkpoint '\(file.path)' was saved on a '\(order)'-endian machine; only little-endian is supported")
+        throw VistaError(
+          "checkpoint '\(file.path)' was saved on a '\(order)'-endian machine; only little-endian is supported"
+        )
       }
     }
-    let (pairs, wrapper) = try SafeUnpickler.withLoaded(try archive.verifiedBytes(of: pkl), path: file.path) {
+    let (pairs, wrapper) = try SafeUnpickler.withLoaded(
+      try archive.verifiedBytes(of: pkl), path: file.path
+    ) {
       try StateDictLocator.locate($0, path: file.path)
     }
     return (pairs, wrapper, archive, prefix)
@@ -68,14 +76,16 @@ enum TorchReader {
       }
       if let bad = ok.firstIndex(of: false) {
         throw VistaError(
-          "checkpoint '\(path)' is corrupt: member '\(toVerify[bad].name)' fails its CRC check (the file is damaged)")
+          "checkpoint '\(path)' is corrupt: member '\(toVerify[bad].name)' fails its CRC check (the file is damaged)"
+        )
       }
     }
     var sd = StateDict(source: path)
     for (key, ref) in pairs {
-      let bytes = storages[ref.storage.key]!
+      let bytes = storages[ref.storage.key] ?? UnsafeRawBufferPointer(start: nil, count: 0)
       sd[key] = try StorageConversion.value(
-        base: bytes.baseAddress, storageCount: ref.storage.numel, dtype: ref.storage.dtype, offset: ref.offset,
+        base: bytes.baseAddress, storageCount: ref.storage.numel, dtype: ref.storage.dtype,
+        offset: ref.offset,
         shape: ref.shape, strides: ref.strides, what: "checkpoint '\(path)': tensor '\(key)'")
     }
     return sd
@@ -86,10 +96,13 @@ enum TorchReader {
 enum StateDictLocator {
   /// The (key, tensor) pairs of the state dict in `root`: the root dict itself, or its `"model"`
   /// or `"state_dict"` entry. Returns the wrapper key used, if any.
-  static func locate(_ root: PickleValue, path: String) throws -> (pairs: [(String, TensorRef)], wrapper: String?) {
+  static func locate(_ root: PickleValue, path: String) throws -> (
+    pairs: [(String, TensorRef)], wrapper: String?
+  ) {
     guard case .dict(let top) = root else {
       throw VistaError(
-        "checkpoint '\(path)' holds a \(root.kind), not a state dict (expected an OrderedDict of tensors or {\"model\": …})")
+        "checkpoint '\(path)' holds a \(root.kind), not a state dict (expected an OrderedDict of tensors or {\"model\": …})"
+      )
     }
     for wrapper in ["model", "state_dict"] {
       if let inner = top[wrapper], case .dict(let d) = inner {
@@ -99,7 +112,9 @@ enum StateDictLocator {
     return (try tensors(of: top, path: path, context: "top-level dict"), nil)
   }
 
-  private static func tensors(of d: PickleDict, path: String, context: String) throws -> [(String, TensorRef)] {
+  private static func tensors(of d: PickleDict, path: String, context: String) throws -> [(
+    String, TensorRef
+  )] {
     var pairs: [(String, TensorRef)] = []
     var others: [String] = []
     for (k, v) in d.items {
@@ -116,7 +131,9 @@ enum StateDictLocator {
       }
     }
     guard others.isEmpty else {
-      let shown = others.prefix(8).joined(separator: ", ") + (others.count > 8 ? ", … and \(others.count - 8) more" : "")
+      let shown =
+        others.prefix(8).joined(separator: ", ")
+        + (others.count > 8 ? ", … and \(others.count - 8) more" : "")
       throw VistaError(
         "checkpoint '\(path)': the \(context) is not a state dict: \(others.count) entr\(others.count == 1 ? "y is" : "ies are") not tensors: \(shown) (expected tensors, or a 'model'/'state_dict' entry holding them)"
       )

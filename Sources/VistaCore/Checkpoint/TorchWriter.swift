@@ -21,7 +21,9 @@ enum TorchWriter {
             crc[i] = CRC32.checksum(bytes)
             conv[i] = bytes
           } else if case .float(let t, _) = entries[i].value {
-            crc[i] = t.withUnsafeBufferPointer { CRC32.checksum($0.baseAddress, count: $0.count * 4) }
+            crc[i] = t.withUnsafeBufferPointer {
+              CRC32.checksum($0.baseAddress, count: $0.count * 4)
+            }
           }
         }
       }
@@ -51,7 +53,8 @@ enum TorchWriter {
   /// torch uses the file's stem as the archive's top folder; fall back to "archive".
   static func archiveName(for url: URL) -> String {
     let stem = url.deletingPathExtension().lastPathComponent
-    let ok = !stem.isEmpty && stem.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x2F && $0 != 0x5C }
+    let ok =
+      !stem.isEmpty && stem.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x2F && $0 != 0x5C }
     return ok ? stem : "archive"
   }
 
@@ -134,7 +137,11 @@ struct PickleWriter {
       while le.count > 1 {
         let last = le[le.count - 1]
         let prevTop = le[le.count - 2] & 0x80
-        if (last == 0 && prevTop == 0) || (last == 0xFF && prevTop != 0) { le.removeLast() } else { break }
+        if (last == 0 && prevTop == 0) || (last == 0xFF && prevTop != 0) {
+          le.removeLast()
+        } else {
+          break
+        }
       }
       op(0x8A, UInt8(le.count))
       bytes.append(contentsOf: le)
@@ -199,7 +206,9 @@ enum StorageEncoding {
     let size = MemoryLayout<T>.size
     return [UInt8](unsafeUninitializedCapacity: values.count * size) { buf, n in
       let raw = UnsafeMutableRawPointer(buf.baseAddress)
-      for (i, v) in values.enumerated() { raw?.storeBytes(of: v.littleEndian, toByteOffset: i * size, as: T.self) }
+      for (i, v) in values.enumerated() {
+        raw?.storeBytes(of: v.littleEndian, toByteOffset: i * size, as: T.self)
+      }
       n = values.count * size
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// Shared helpers for the checkpoint tests: fixture paths, temp files, expected-error checks.
@@ -28,7 +29,8 @@ enum CheckpointFixtures {
 final class TempDir {
   let url: URL
   init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-tests-\(UUID().uuidString)")
+    url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ckpt-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   }
   deinit { try? FileManager.default.removeItem(at: url) }
@@ -49,7 +51,8 @@ final class TempDir {
 
 /// Expects `body` to throw a VistaError whose message contains every one of `parts`.
 func expectVistaError(
-  containing parts: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+  containing parts: [String], sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: () throws -> Void
 ) {
   do {
     try body()
@@ -64,7 +67,9 @@ func expectVistaError(
 }
 
 /// Builds a torch.save-shaped zip holding `pickle` as data.pkl plus `storages` (name → bytes).
-func makeTorchZip(at path: String, pickle: [UInt8], storages: [String: [UInt8]] = [:], stem: String = "archive")
+func makeTorchZip(
+  at path: String, pickle: [UInt8], storages: [String: [UInt8]] = [:], stem: String = "archive"
+)
   throws
 {
   let sink = try FileSink(path: path)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// safetensors reading (a hand-written reference file) and writing.
@@ -15,7 +16,8 @@ import TestSupport
       let v = try #require(sd[row.key])
       #expect(v.dtype.rawValue == row.dtype && v.shape == row.shape)
       switch (v, try CheckpointFixtures.expected("tiny", row.key)) {
-      case (.float(let got, _), .float(let want, _)): #expect(got.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern))
+      case (.float(let got, _), .float(let want, _)):
+        #expect(got.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern))
       case (.int(let got, _), .int(let want, _)): #expect(got.scalars == want.scalars)
       default: Issue.record("\(row.key): kind differs")
       }
@@ -51,9 +53,18 @@ import TestSupport
   @Test func malformedHeadersAreErrors() throws {
     let dir = try TempDir()
     let cases: [(String, [UInt8], String)] = [
-      ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", [0, 0, 0, 0], "do not fit"),
-      ("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}}", [0, 0, 0, 0], "do not fit"),
-      ("{\"a\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", [UInt8](repeating: 0, count: 8), "unsupported dtype 'C64'"),
+      (
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", [0, 0, 0, 0],
+        "do not fit"
+      ),
+      (
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}}", [0, 0, 0, 0],
+        "do not fit"
+      ),
+      (
+        "{\"a\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}",
+        [UInt8](repeating: 0, count: 8), "unsupported dtype 'C64'"
+      ),
       ("{\"a\":{\"dtype\":\"F32\"}}   ", [], "lacks dtype, shape or data_offsets"),
       ("{\"a\": [1, 2 ", [], "not valid JSON"),
     ]

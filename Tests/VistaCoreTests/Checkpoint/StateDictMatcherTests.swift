@@ -1,16 +1,21 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// Strict and lenient matching against a model's keys and shapes, and StateDict basics.
 @Suite struct StateDictMatcherTests {
   let sd = StateDict(
-    [("a.weight", Tensor(zeros: [2, 3])), ("a.bias", Tensor(zeros: [2])), ("b.weight", Tensor(zeros: [4]))],
+    [
+      ("a.weight", Tensor(zeros: [2, 3])), ("a.bias", Tensor(zeros: [2])),
+      ("b.weight", Tensor(zeros: [4])),
+    ],
     source: "x.pt")
 
   @Test func strictMatchPassesInModelOrder() throws {
-    let (m, report) = try StateDictMatcher.match(sd, expected: [("b.weight", [4]), ("a.weight", [2, 3]), ("a.bias", [2])])
+    let (m, report) = try StateDictMatcher.match(
+      sd, expected: [("b.weight", [4]), ("a.weight", [2, 3]), ("a.bias", [2])])
     #expect(m.keys == ["b.weight", "a.weight", "a.bias"])
     #expect(report.isComplete && report.matchedCount == 3)
   }
@@ -18,15 +23,20 @@ import TestSupport
   @Test func strictListsEverythingInOneError() {
     expectVistaError(containing: [
       "checkpoint 'x.pt' does not match the model (1 missing key, 1 unexpected key, 1 shape mismatch)",
-      "missing (1): c.weight", "unexpected (1): b.weight", "a.weight: checkpoint [2, 3], model [3, 2]", "strict=false",
+      "missing (1): c.weight", "unexpected (1): b.weight",
+      "a.weight: checkpoint [2, 3], model [3, 2]", "strict=false",
     ]) {
-      _ = try StateDictMatcher.match(sd, expected: [("a.weight", [3, 2]), ("a.bias", [2]), ("c.weight", [1])])
+      _ = try StateDictMatcher.match(
+        sd, expected: [("a.weight", [3, 2]), ("a.bias", [2]), ("c.weight", [1])])
     }
   }
 
   @Test func longListsAreTruncatedWithCounts() {
     let expected = (0..<30).map { (key: "m.\($0).weight", shape: [1]) }
-    expectVistaError(containing: ["30 missing keys", "missing (30): m.0.weight", "m.9.weight, … and 20 more", "3 unexpected keys"]) {
+    expectVistaError(containing: [
+      "30 missing keys", "missing (30): m.0.weight", "m.9.weight, … and 20 more",
+      "3 unexpected keys",
+    ]) {
       _ = try StateDictMatcher.match(sd, expected: expected)
     }
   }
@@ -47,11 +57,13 @@ import TestSupport
     #expect(throws: VistaError.self) { try StateDictMatcher.load(source, into: [p, q]) }
     #expect(p.value.scalars == [0, 0])
     let report = try StateDictMatcher.load(source, into: [p, q], strict: false)
-    #expect(p.value.scalars == [1, 2] && q.value.scalars == [0, 0] && report.shapeMismatches.count == 1)
+    #expect(
+      p.value.scalars == [1, 2] && q.value.scalars == [0, 0] && report.shapeMismatches.count == 1)
     // A buffer the caller loads itself is expected but not assigned.
     let fresh = Parameter("p", Tensor(zeros: [2]))
     let strictReport = try StateDictMatcher.load(source, into: [fresh], extraKeys: [("q", [1])])
-    #expect(fresh.value.scalars == [1, 2] && strictReport.isComplete && strictReport.matchedCount == 2)
+    #expect(
+      fresh.value.scalars == [1, 2] && strictReport.isComplete && strictReport.matchedCount == 2)
   }
 
   @Test func stateDictEditing() throws {

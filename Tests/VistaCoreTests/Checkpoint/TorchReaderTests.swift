@@ -1,12 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// Loads torch.save fixtures written by PyTorch and compares every value exactly.
 @Suite struct TorchReaderTests {
   /// Loads `file` and checks keys, order, dtypes, shapes and values against `<dir>/<key>.npy`.
-  func checkFixture(_ file: String, dir: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+  func checkFixture(_ file: String, dir: String, sourceLocation: SourceLocation = #_sourceLocation)
+    throws
     -> Checkpoint.LoadReport
   {
     let (sd, report) = try Checkpoint.read(CheckpointFixtures.path(file))
@@ -18,11 +20,15 @@ import TestSupport
       #expect(v.shape == row.shape, "\(row.key)", sourceLocation: sourceLocation)
       switch (v, try CheckpointFixtures.expected(dir, row.key)) {
       case (.float(let got, _), .float(let want, _)):
-        #expect(got.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern), "\(row.key)", sourceLocation: sourceLocation)
+        #expect(
+          got.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern), "\(row.key)",
+          sourceLocation: sourceLocation)
       case (.int(let got, _), .int(let want, _)):
         #expect(got.scalars == want.scalars, "\(row.key)", sourceLocation: sourceLocation)
       default:
-        Issue.record("\(row.key): float/int kind differs from the expected array", sourceLocation: sourceLocation)
+        Issue.record(
+          "\(row.key): float/int kind differs from the expected array",
+          sourceLocation: sourceLocation)
       }
     }
     return report
@@ -67,14 +73,18 @@ import TestSupport
   @Test func mapsResearchNamesAndReportsDroppedKeys() throws {
     let report = try checkFixture("research.pt", dir: "research")
     #expect(report.renamed.count == 4)
-    #expect(report.renamed["point_head.transformer.layers.0.mlp.lin1.weight"] == "point_head.transformer.layers.0.mlp.linear1.weight")
+    #expect(
+      report.renamed["point_head.transformer.layers.0.mlp.lin1.weight"]
+        == "point_head.transformer.layers.0.mlp.linear1.weight")
     #expect(
       report.dropped == [
         "point_head.output_add_hypernetworks_mlps.0.layers.0.weight",
-        "point_head.output_add_hypernetworks_mlps.0.layers.0.bias", "weight_mapper.0.weight", "weight_mapper.0.bias",
+        "point_head.output_add_hypernetworks_mlps.0.layers.0.bias", "weight_mapper.0.weight",
+        "weight_mapper.0.bias",
         "weight_mapper.3.weight", "weight_mapper.3.bias",
       ])
-    #expect(report.notes.contains { $0.contains("dropped 6") && $0.contains("weight_mapper.3.bias") })
+    #expect(
+      report.notes.contains { $0.contains("dropped 6") && $0.contains("weight_mapper.3.bias") })
   }
 
   @Test func researchMappingCanBeTurnedOff() throws {

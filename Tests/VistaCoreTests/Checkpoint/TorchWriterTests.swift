@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// Our torch.save writer: readable by our reader, laid out as torch lays it out, written atomically.
@@ -19,12 +20,15 @@ import TestSupport
 
   @Test func inMemoryStateDictRoundTrips() throws {
     var rng = RandomGenerator(seed: 11)
-    var sd = StateDict([("a.weight", Tensor.normal([4, 3, 2], using: &rng)), ("a.bias", Tensor([1, -2, 3, 4]))])
+    var sd = StateDict([
+      ("a.weight", Tensor.normal([4, 3, 2], using: &rng)), ("a.bias", Tensor([1, -2, 3, 4])),
+    ])
     sd["a.scalar"] = .float(Tensor(scalar: -0.0), .float32)
     sd["h"] = .float(Tensor([1.5, 65504, -2]), .float16)
     sd["steps"] = .int(IntTensor([0, 7, -3]), .int64)
     sd["mask"] = .int(IntTensor([1, 0, 1]), .bool)
-    sd["tagged"] = .float(Tensor([2.5]), .int64)  // float tagged int: stored as float32, not truncated
+    // A Float tensor tagged with an int dtype is stored as float32, not truncated.
+    sd["tagged"] = .float(Tensor([2.5]), .int64)
     let dir = try TempDir()
     try Checkpoint.save(sd, to: dir.path("m.pt"))
     let back = try Checkpoint.load(dir.path("m.pt"))
@@ -43,13 +47,18 @@ import TestSupport
     let zip = try ZipArchive(file.bytes, path: path)
     let names = zip.entries.map(\.name)
     #expect(names.first == "model_v2/data.pkl")
-    for n in ["byteorder", "version", ".format_version", ".storage_alignment", ".data/serialization_id"] {
+    for n in [
+      "byteorder", "version", ".format_version", ".storage_alignment", ".data/serialization_id",
+    ] {
       #expect(names.contains("model_v2/\(n)"), "\(n)")
     }
-    #expect(String(decoding: zip.bytes(of: zip.entry("model_v2/byteorder")!), as: UTF8.self) == "little")
+    #expect(
+      String(decoding: zip.bytes(of: zip.entry("model_v2/byteorder")!), as: UTF8.self) == "little")
     #expect(String(decoding: zip.bytes(of: zip.entry("model_v2/version")!), as: UTF8.self) == "3\n")
     for e in zip.entries {
-      if e.name.contains("/data/") { #expect(e.dataOffset % 64 == 0, "\(e.name) at \(e.dataOffset)") }
+      if e.name.contains("/data/") {
+        #expect(e.dataOffset % 64 == 0, "\(e.name) at \(e.dataOffset)")
+      }
       #expect(throws: Never.self) { _ = try zip.verifiedBytes(of: e) }
     }
     #expect(zip.entries.filter { $0.name.contains("/data/") }.count == sd.count)
@@ -61,12 +70,15 @@ import TestSupport
     try Checkpoint.save(sd, to: dir.path("a.pt"))
     try Checkpoint.save(sd, to: dir.path("a.pt"))  // overwrite in place
     #expect(dir.contents == ["a.pt"])
-    expectVistaError(containing: ["cannot write", "missing/b.pt"]) { try Checkpoint.save(sd, to: dir.path("missing/b.pt")) }
+    expectVistaError(containing: ["cannot write", "missing/b.pt"]) {
+      try Checkpoint.save(sd, to: dir.path("missing/b.pt"))
+    }
     #expect(dir.contents == ["a.pt"])
   }
 
   @Test func archiveNameFollowsTheFileStem() {
-    #expect(TorchWriter.archiveName(for: URL(fileURLWithPath: "/x/model_vista3d.pt")) == "model_vista3d")
+    #expect(
+      TorchWriter.archiveName(for: URL(fileURLWithPath: "/x/model_vista3d.pt")) == "model_vista3d")
     #expect(TorchWriter.archiveName(for: URL(fileURLWithPath: "/x/we ird.pt")) == "archive")
   }
 
@@ -94,7 +106,8 @@ import TestSupport
     let second = try #require(archive.entry("a/second"))
     #expect(second.dataOffset > 1 << 32 && second.dataOffset % 64 == 0)
     #expect(Array(try archive.verifiedBytes(of: second)) == [4, 5, 6, 7])
-    #expect(Array(try archive.verifiedBytes(of: try #require(archive.entry("a/first")))) == [1, 2, 3])
+    #expect(
+      Array(try archive.verifiedBytes(of: try #require(archive.entry("a/first")))) == [1, 2, 3])
   }
 }
 
@@ -103,12 +116,14 @@ import TestSupport
   @Test func knownValues() {
     #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     #expect(CRC32.checksum([]) == 0)
-    #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+    #expect(
+      CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
     // Chunked computation equals one pass, across the 16-byte fast path and the byte tail.
     let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
     let whole = CRC32.checksum(bytes)
     let part = bytes.withUnsafeBytes { raw in
-      CRC32.checksum(raw.baseAddress! + 37, count: 963, crc: CRC32.checksum(raw.baseAddress, count: 37))
+      CRC32.checksum(
+        raw.baseAddress! + 37, count: 963, crc: CRC32.checksum(raw.baseAddress, count: 37))
     }
     #expect(part == whole)
   }

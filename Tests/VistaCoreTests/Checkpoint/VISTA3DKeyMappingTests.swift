@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// The research-repo → MONAI key mapping, checked against the real 259-key VISTA3D listing
@@ -33,10 +34,15 @@ import TestSupport
     var extras: [String] = []
     for i in 0..<2 {
       for l in 0..<3 {
-        for p in ["weight", "bias"] { extras.append("point_head.output_add_hypernetworks_mlps.\(i).layers.\(l).\(p)") }
+        for p in ["weight", "bias"] {
+          extras.append("point_head.output_add_hypernetworks_mlps.\(i).layers.\(l).\(p)")
+        }
       }
     }
-    extras += ["weight_mapper.0.weight", "weight_mapper.0.bias", "weight_mapper.3.weight", "weight_mapper.3.bias"]
+    extras += [
+      "weight_mapper.0.weight", "weight_mapper.0.bias", "weight_mapper.3.weight",
+      "weight_mapper.3.bias",
+    ]
     research += extras.map { ("module." + $0, Tensor([0])) }
     let (sd, report) = try Checkpoint.normalize(
       StateDict(research, source: "model_monai1.3.pt"), options: Checkpoint.LoadOptions(),
