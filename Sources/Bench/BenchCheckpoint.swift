@@ -119,10 +119,10 @@ enum BenchCheckpoint {
 
   static func report(_ label: String, _ times: [(wall: Double, cpu: Double)], bytes: Double) {
     let best = times.min { $0.wall < $1.wall } ?? (0, 0)
-    let all = times.map { String(format: "%.3f", $0.wall) }.joined(separator: " ")
+    let all = times.map { String(format: "%.2f/%.2f", $0.wall, $0.cpu) }.joined(separator: " ")
     print(
       String(
-        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs: %@", label as NSString,
+        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs (wall/CPU s): %@", label as NSString,
         best.wall, best.cpu,
         bytes / best.wall / 1e9, all as NSString))
   }
