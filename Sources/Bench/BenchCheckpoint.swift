@@ -122,7 +122,8 @@ enum BenchCheckpoint {
     let all = times.map { String(format: "%.2f/%.2f", $0.wall, $0.cpu) }.joined(separator: " ")
     print(
       String(
-        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs (wall/CPU s): %@", label as NSString,
+        format: "%-32@ best %.3f s wall, %.3f s CPU (%.2f GB/s)   runs (wall/CPU s): %@",
+        label as NSString,
         best.wall, best.cpu,
         bytes / best.wall / 1e9, all as NSString))
   }

@@ -104,6 +104,16 @@ public enum Checkpoint {
     }
   }
 
+  /// Loads a state dict from a file URL (see `load(_:options:)`).
+  public static func load(_ url: URL, options: LoadOptions = LoadOptions()) throws -> StateDict {
+    try load(url.path, options: options)
+  }
+
+  /// Writes `sd` to a file URL (see `save(_:to:format:)`).
+  public static func save(_ sd: StateDict, to url: URL, format: Format? = nil) throws {
+    try save(sd, to: url.path, format: format)
+  }
+
   /// Applies `module.` stripping and research-name mapping.
   static func normalize(_ input: StateDict, options: LoadOptions, report: LoadReport) throws
     -> (stateDict: StateDict, report: LoadReport)

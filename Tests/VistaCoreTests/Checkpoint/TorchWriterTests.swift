@@ -87,6 +87,15 @@ import Testing
     try Checkpoint.save(StateDict(), to: dir.path("e.pt"))
     #expect(try Checkpoint.load(dir.path("e.pt")).count == 0)
   }
+
+  @Test func urlOverloads() throws {
+    let dir = try TempDir()
+    let url = dir.url.appendingPathComponent("u.safetensors")
+    let sd = StateDict([("w", Tensor([1, 2]))])
+    try Checkpoint.save(sd, to: url)
+    #expect(try Checkpoint.load(url) == sd)
+    #expect(try Checkpoint.read(url.path).report.format == .safetensors)
+  }
 }
 
 /// Members beyond 4 GB: ZIP64 extra fields on write and read (a sparse hole keeps the file small).
