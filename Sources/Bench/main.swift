@@ -6,6 +6,7 @@ BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
+  "checkpoint": BenchCheckpoint.run,
   "train": BenchTrain.run,
 ]
 
