@@ -1,0 +1,163 @@
+extension Interpreter {
+  /// Evaluates an expression.
+  func evaluate(_ expr: Expr, in env: Environment) throws -> Value {
+    switch expr.kind {
+    case .int(let i): return .int(i)
+    case .float(let f): return .float(f)
+    case .string(let s): return .string(s)
+    case .bool(let b): return .bool(b)
+    case .nil: return .nil
+    case .interpolated(let parts):
+      var out = ""
+      for part in parts {
+        switch part {
+        case .text(let t): out += t
+        case .expr(let e, let spec):
+          let v = try evaluate(e, in: env)
+          if let spec {
+            out += try wrap(e.range) { try formatValue(v, spec: spec) }
+          } else {
+            out += v.str
+          }
+        }
+      }
+      return .string(out)
+    case .variable(let name):
+      if let v = env.get(name) { return v }
+      if let b = registry.functions[name] { return .builtin(BoundBuiltin(builtin: b, receiver: nil)) }
+      throw unknownName(name, expr.range, env)
+    case .list(let items):
+      return .list(try items.map { try evaluate($0, in: env) })
+    case .dict(let entries):
+      let d = DictBox()
+      for (k, v) in entries {
+        let key = try evaluate(k, in: env)
+        let value = try evaluate(v, in: env)
+        try wrap(k.range) { try d.set(key, value) }
+      }
+      return .dict(d)
+    case .range(let a, let b, let inclusive):
+      let lo = try evaluate(a, in: env)
+      let hi = try evaluate(b, in: env)
+      guard case .int(let l) = lo else {
+        throw ScriptError.runtime("range bounds must be ints, got \(lo.typeName)", at: a.range)
+      }
+      guard case .int(let h) = hi else {
+        throw ScriptError.runtime("range bounds must be ints, got \(hi.typeName)", at: b.range)
+      }
+      if inclusive && h == Int.max {
+        throw ScriptError.runtime("range end is too large", at: b.range)
+      }
+      var r = RangeValue(start: l, end: inclusive ? h + 1 : h)
+      r.inclusiveLiteral = inclusive
+      return .range(r)
+    case .unary(let op, let operand):
+      let v = try evaluate(operand, in: env)
+      return try unary(op, v, range: expr.range)
+    case .binary(let op, let a, let b):
+      let l = try evaluate(a, in: env)
+      let r = try evaluate(b, in: env)
+      return try binary(op, l, r, range: expr.range)
+    case .logical(let isAnd, let a, let b):
+      let l = try evaluate(a, in: env)
+      if isAnd { return l.isTruthy ? try evaluate(b, in: env) : l }
+      return l.isTruthy ? l : try evaluate(b, in: env)
+    case .call(let calleeExpr, let arguments):
+      let callee = try evaluate(calleeExpr, in: env)
+      var args: [CallArgument] = []
+      args.reserveCapacity(arguments.count)
+      for a in arguments {
+        args.append(
+          CallArgument(label: a.label, labelRange: a.labelRange, value: try evaluate(a.value, in: env),
+            range: a.value.range))
+      }
+      return try call(callee, args, callRange: expr.range, calleeRange: calleeExpr.range)
+    case .property(let objectExpr, let name, let nameRange):
+      let object = try evaluate(objectExpr, in: env)
+      return try property(object, name, nameRange: nameRange)
+    case .index(let objectExpr, let indexExpr):
+      let object = try evaluate(objectExpr, in: env)
+      let index = try evaluate(indexExpr, in: env)
+      return try subscriptGet(object, index, range: expr.range, indexRange: indexExpr.range)
+    case .function(let decl):
+      return .function(ScriptFunction(decl: decl, closure: env, file: currentFileOrInput))
+    }
+  }
+
+  /// `object.name`: a registered property, or a method bound to the object.
+  func property(_ object: Value, _ name: String, nameRange: SourceRange) throws -> Value {
+    if let p = registry.property(name, of: object) {
+      return try wrap(nameRange) { try p.get(object) }
+    }
+    if let m = registry.method(name, of: object) {
+      return .builtin(BoundBuiltin(builtin: m, receiver: object))
+    }
+    let kind = object.typeName
+    throw ScriptError.runtime(
+      "\(kind) has no property or method '\(name)'", at: nameRange,
+      help: Suggestions.hint(for: name, in: members(of: object)))
+  }
+
+  // MARK: - Indexing
+
+  /// `object[index]`.
+  func subscriptGet(_ object: Value, _ index: Value, range: SourceRange, indexRange: SourceRange) throws
+    -> Value
+  {
+    switch object {
+    case .list(let l):
+      return l.items[try position(index, count: l.items.count, indexRange)]
+    case .string(let s):
+      let chars = Array(s)
+      return .string(String(chars[try position(index, count: chars.count, indexRange)]))
+    case .range(let r):
+      return .int(r.element(try position(index, count: r.count, indexRange)))
+    case .dict(let d):
+      if let v = try wrap(indexRange, { try d.get(index) }) { return v }
+      let keys = d.orderedKeys.compactMap { k -> String? in
+        if case .string(let s) = k { return s }
+        return nil
+      }
+      var hint: String? = nil
+      if case .string(let s) = index { hint = Suggestions.hint(for: s, in: keys) }
+      throw ScriptError.runtime("key \(index.repr) not in dict", at: indexRange, help: hint)
+    case .object:
+      if let m = registry.method("__getitem__", of: object) {
+        return try callBuiltin(
+          BoundBuiltin(builtin: m, receiver: object),
+          [CallArgument(label: nil, labelRange: indexRange, value: index, range: indexRange)],
+          callRange: range)
+      }
+    default: break
+    }
+    throw ScriptError.runtime("\(object.typeName) cannot be indexed", at: range)
+  }
+
+  /// `object[index] = value`.
+  func subscriptSet(
+    _ object: Value, _ index: Value, _ value: Value, range: SourceRange, indexRange: SourceRange
+  ) throws {
+    switch object {
+    case .list(let l):
+      l.items[try position(index, count: l.items.count, indexRange)] = value
+    case .dict(let d):
+      try wrap(indexRange) { try d.set(index, value) }
+    default:
+      throw ScriptError.runtime("\(object.typeName) does not support item assignment", at: range)
+    }
+  }
+
+  /// A checked 0-based position; negative indices count from the end.
+  private func position(_ index: Value, count: Int, _ range: SourceRange) throws -> Int {
+    guard case .int(let i) = index else {
+      throw ScriptError.runtime("index must be an int, got \(index.typeName)", at: range)
+    }
+    let p = i < 0 ? count + i : i
+    guard p >= 0 && p < count else {
+      throw ScriptError.runtime(
+        "index \(i) out of range for length \(count)", at: range,
+        help: count == 0 ? "the sequence is empty" : "valid indices are 0...\(count - 1) or -\(count)...-1")
+    }
+    return p
+  }
+}
