@@ -2,9 +2,10 @@
 public enum Suggestions {
   /// The closest candidate to `name`, if one is close enough to be a plausible typo.
   public static func closest(to name: String, in candidates: [String]) -> String? {
+    guard name.count > 1 else { return nil }
     let limit = max(1, min(3, name.count / 3 + 1))
     var best: (String, Int)? = nil
-    for c in candidates where c != name {
+    for c in candidates where c != name && c.count > 1 {
       let d = distance(name.lowercased(), c.lowercased())
       if d <= limit, best == nil || d < best!.1 || (d == best!.1 && c < best!.0) { best = (c, d) }
     }

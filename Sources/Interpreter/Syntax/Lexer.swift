@@ -248,7 +248,6 @@ public struct Lexer {
     var depth = 0
     var specIndex: Int? = nil
     while let c = peek() {
-      if c == quote && depth == 0 { break }
       if c == "\"" || c == "'" {
         advance()
         while let d = peek(), d != c {
@@ -267,9 +266,8 @@ public struct Lexer {
           let spec = specIndex.map { String(String.UnicodeScalarView(scalars[$0..<index])) }
           advance()
           if source.allSatisfy({ $0 == " " }) {
-            error("empty expression in string interpolation", SourceRange(braceStart, location),
-              help: "write '{{' for a literal brace")
-            return nil
+            // `{}` and `{:.2f}` stay literal, as placeholders for str.format().
+            return .text("{" + (spec.map { ":" + $0 } ?? "") + "}")
           }
           return .interpolation(source: source, start: exprStart, spec: spec)
         }

@@ -522,6 +522,11 @@ public struct Parser {
       errors[errors.count - 1].isIncomplete = true
       throw e
     }
+    if opener.kind != .leftBrace && peek.range.start.line > opener.range.end.line {
+      throw error(
+        "'\(opener.lexeme)' was never closed", at: opener.range,
+        help: "\(message), found \(peek) at \(peek.range.start)")
+    }
     throw error("\(message), found \(peek)", at: peek.range)
   }
 
