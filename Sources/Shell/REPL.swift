@@ -161,10 +161,10 @@ final class REPL {
     let repl = REPL(interpreter: interpreter, interactive: tty, out: writeOut, err: { writeError($0) })
     installInterruptHandler()
     if loadRC {
-      repl.runStartupFile(NSString(string: "~/.vistarc.vs").expandingTildeInPath)
+      repl.runStartupFile(homeDirectory() + "/.vistarc.vs")
     }
     if tty {
-      let historyPath = NSString(string: "~/.vista_history").expandingTildeInPath
+      let historyPath = homeDirectory() + "/.vista_history"
       let input = EditLineInput(historyPath: historyPath, completer: Completer(interpreter: interpreter))
       writeOut("Vista Shell 0.1.0 · help for commands, help(name) for one, Ctrl-D to exit\n")
       return repl.run(input)
@@ -180,4 +180,10 @@ func installInterruptHandler() {
   sigemptyset(&action.sa_mask)
   action.sa_flags = 0
   sigaction(SIGINT, &action, nil)
+}
+
+/// `$HOME`, falling back to the account's home directory.
+func homeDirectory() -> String {
+  if let h = ProcessInfo.processInfo.environment["HOME"], !h.isEmpty { return h }
+  return NSHomeDirectory()
 }
