@@ -9,7 +9,7 @@ extension BuiltinRegistry {
     register(
       Builtin("list", [Param("items", .any, default: .list([]))], summary: "A new list from a list, range, dict or str.")
       { a in
-        .list(Array(try a.interpreter.iterate(a.value("items"), range: here)))
+        .list(try a.interpreter.materialize(a.value("items")))
       })
     register(
       Builtin("dict", [Param("pairs", .list, default: .list([]))], summary: "A new dict from [key, value] pairs.") { a in
@@ -27,7 +27,7 @@ extension BuiltinRegistry {
         "sorted", [Param("items", .any), Param("reverse", .bool, default: .bool(false))],
         summary: "A sorted copy of a list.", example: "sorted([3, 1, 2])  # [1, 2, 3]"
       ) { a in
-        let items = Array(try a.interpreter.iterate(a.value("items"), range: here))
+        let items = try a.interpreter.materialize(a.value("items"))
         var out = try items.sorted { try a.interpreter.compare($0, $1, range: here) < 0 }
         if try a.bool("reverse") { out.reverse() }
         return .list(out)
@@ -38,13 +38,13 @@ extension BuiltinRegistry {
         summary: "[index, item] pairs.", example: "for i, x in enumerate(xs) { print(i, x) }"
       ) { a in
         let start = try a.int("start")
-        let items = Array(try a.interpreter.iterate(a.value("items"), range: here))
+        let items = try a.interpreter.materialize(a.value("items"))
         return .list(items.enumerated().map { .list([.int(start + $0.offset), $0.element]) })
       })
     register(
       Builtin("zip", [Param("a", .any), Param("b", .any)], summary: "[a_i, b_i] pairs, as long as the shorter.") { a in
-        let xs = Array(try a.interpreter.iterate(a.value("a"), range: here))
-        let ys = Array(try a.interpreter.iterate(a.value("b"), range: here))
+        let xs = try a.interpreter.materialize(a.value("a"))
+        let ys = try a.interpreter.materialize(a.value("b"))
         return .list(zip(xs, ys).map { .list([$0, $1]) })
       })
 

@@ -149,7 +149,7 @@ extension BuiltinRegistry {
           if items.count == 1 {
             switch items[0] {
             case .list(let l): items = l.items
-            case .range(let r): items = r.map { .int($0) }
+            case .range: items = try a.interpreter.materialize(items[0])
             default: break
             }
           }

@@ -169,7 +169,9 @@ public struct Arguments {
   public func list(_ name: String) throws -> [Value] {
     switch value(name) {
     case .list(let l): return l.items
-    case .range(let r): return r.map { .int($0) }
+    case .range(let r):
+      if r.count > 10_000_000 { throw RuntimeFailure("range of \(r.count) items is too large", argument: name) }
+      return r.map { .int($0) }
     case let v: throw mismatch(name, "a list", v)
     }
   }

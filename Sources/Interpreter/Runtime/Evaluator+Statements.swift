@@ -18,6 +18,10 @@ extension Interpreter {
   /// Runs one statement.
   func execute(_ statement: Stmt, in env: Environment) throws -> Flow {
     try Interrupt.check()
+    if let budget = statementBudget {
+      if budget <= 0 { throw ScriptError.runtime("statement budget exhausted", at: statement.range) }
+      statementBudget = budget - 1
+    }
     switch statement.kind {
     case .expression(let e):
       _ = try evaluate(e, in: env)
@@ -106,6 +110,14 @@ extension Interpreter {
         "cannot unpack \(item.typeName) \(item.repr) into \(names.count) loop variables", at: range)
     }
     for (n, v) in zip(names, l.items) { env.define(n, v) }
+  }
+
+  /// All items of an iterable as an array, refusing sizes that would exhaust memory.
+  public func materialize(_ v: Value, range: SourceRange = SourceRange(.start, .start)) throws -> [Value] {
+    if case .range(let r) = v, r.count > maxBuiltSize {
+      throw ScriptError.runtime("range of \(r.count) items is too large to make into a list", at: range)
+    }
+    return Array(try iterate(v, range: range))
   }
 
   /// The items a `for` loop visits.

@@ -16,6 +16,8 @@ public final class Interpreter {
   public var workingDirectory: String = FileManager.default.currentDirectoryPath
   /// Deepest allowed nesting of calls (and `run`s) before a clean error.
   public var maxCallDepth = 160
+  /// When set, running more statements than this is an error (tests and fuzzing use it to stop endless loops).
+  public var statementBudget: Int? = nil
 
   var callDepth = 0
   var fileStack: [SourceFile] = []

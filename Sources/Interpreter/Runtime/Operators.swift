@@ -1,7 +1,7 @@
 import Foundation
 
 /// Largest list or string an operator may build (keeps `"a" * 10**12` a clean error, not a crash).
-let maxBuiltSize = 50_000_000
+let maxBuiltSize = 10_000_000
 
 extension Interpreter {
   /// Prefix operators.
