@@ -28,7 +28,7 @@ extension BuiltinRegistry {
   /// load_npy, save_npy, zeros, ones, rand, tensor and the Tensor methods.
   mutating func installTensors() {
     registerType("Tensor", summary: "An n-d float32 array (row-major), e.g. from load_npy or zeros")
-    let maxElements = 1 << 31
+    let maxElements = 1 << 30
     func shape(_ a: Arguments, _ name: String) throws -> [Int] {
       let s = try a.ints(name)
       if s.contains(where: { $0 < 0 }) { throw RuntimeFailure("shape \(formatShape(s)) has a negative size", argument: name) }

@@ -14,6 +14,9 @@ public struct BuiltinRegistry {
   /// Adds (or replaces) a global function.
   public mutating func register(_ builtin: Builtin) { functions[builtin.name] = builtin }
 
+  /// Removes a global function (sandboxes and tests drop file writers this way).
+  public mutating func unregister(_ name: String) { functions[name] = nil }
+
   /// Declares a type with a one-line summary (methods may be added before or after).
   public mutating func registerType(_ name: String, summary: String) {
     if types[name] == nil {

@@ -112,12 +112,14 @@ extension Interpreter {
     case (.add, .string(let a), .string(let b)):
       if a.utf8.count + b.utf8.count > maxBuiltSize { throw fail("string too large") }
       return .string(a + b)
-    case (.add, .list(let a), .list(let b)): return .list(a.items + b.items)
+    case (.add, .list(let a), .list(let b)):
+      if a.items.count + b.items.count > maxBuiltSize { throw fail("list too large") }
+      return .list(a.items + b.items)
     case (.multiply, .string(let s), .int(let n)), (.multiply, .int(let n), .string(let s)):
-      if n > 0 && s.utf8.count * min(n, maxBuiltSize) > maxBuiltSize { throw fail("string too large") }
+      if n > 0 && !s.isEmpty && n > maxBuiltSize / s.utf8.count { throw fail("string too large") }
       return .string(String(repeating: s, count: max(0, n)))
     case (.multiply, .list(let a), .int(let n)), (.multiply, .int(let n), .list(let a)):
-      if n > 0 && a.items.count * min(n, maxBuiltSize) > maxBuiltSize { throw fail("list too large") }
+      if n > 0 && !a.items.isEmpty && n > maxBuiltSize / a.items.count { throw fail("list too large") }
       var out: [Value] = []
       for _ in 0..<max(0, n) { out += a.items }
       return .list(out)
@@ -155,14 +157,15 @@ extension Interpreter {
   }
 
   /// Three-way comparison of numbers, strings or lists.
-  func compare(_ l: Value, _ r: Value, range: SourceRange) throws -> Int {
+  func compare(_ l: Value, _ r: Value, range: SourceRange, depth: Int = 0) throws -> Int {
+    if depth > 64 { throw ScriptError.runtime("cannot compare lists nested this deeply", at: range) }
     if case .int(let a) = l.intLike, case .int(let b) = r.intLike { return a < b ? -1 : a > b ? 1 : 0 }
     if let a = l.number, let b = r.number { return a < b ? -1 : a > b ? 1 : 0 }
     switch (l, r) {
     case (.string(let a), .string(let b)): return a < b ? -1 : a > b ? 1 : 0
     case (.list(let a), .list(let b)):
       for (x, y) in zip(a.items, b.items) {
-        let c = try compare(x, y, range: range)
+        let c = try compare(x, y, range: range, depth: depth + 1)
         if c != 0 { return c }
       }
       return a.items.count < b.items.count ? -1 : a.items.count > b.items.count ? 1 : 0
@@ -192,18 +195,21 @@ extension Interpreter {
 }
 
 /// Deep equality with Python's numeric rules (`1 == 1.0`).
-public func valuesEqual(_ l: Value, _ r: Value) -> Bool {
+public func valuesEqual(_ l: Value, _ r: Value) -> Bool { valuesEqual(l, r, depth: 0) }
+
+private func valuesEqual(_ l: Value, _ r: Value, depth: Int) -> Bool {
+  if depth > 64 { return false }
   switch (l, r) {
   case (.nil, .nil): return true
   case (.string(let a), .string(let b)): return a == b
   case (.list(let a), .list(let b)):
     if a === b { return true }
-    return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { valuesEqual($0, $1) }
+    return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { valuesEqual($0, $1, depth: depth + 1) }
   case (.dict(let a), .dict(let b)):
     if a === b { return true }
     guard a.count == b.count else { return false }
     for (k, v) in a.entries {
-      guard let other = (try? b.get(k)).flatMap({ $0 }), valuesEqual(v, other) else { return false }
+      guard let other = (try? b.get(k)).flatMap({ $0 }), valuesEqual(v, other, depth: depth + 1) else { return false }
     }
     return true
   case (.range(let a), .range(let b)): return a.start == b.start && a.end == b.end && a.step == b.step
