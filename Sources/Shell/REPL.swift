@@ -82,7 +82,7 @@ final class REPL {
       finishInput()
       return .done
     }
-    Interrupt.clear()
+    interpreter.interrupt.clear()
     for statement in program.statements {
       do {
         if let v = try interpreter.executeTopLevel(statement, in: file) {

@@ -115,7 +115,7 @@ extension BuiltinRegistry {
         for _ in 0..<repeats {
           let t0 = Date()
           for _ in 0..<number {
-            try Interrupt.check()
+            try a.interpreter.interrupt.check()
             _ = try a.interpreter.call(f, [])
           }
           times.append(Date().timeIntervalSince(t0) / Double(number))

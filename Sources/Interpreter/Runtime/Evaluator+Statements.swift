@@ -17,7 +17,7 @@ extension Interpreter {
 
   /// Runs one statement.
   func execute(_ statement: Stmt, in env: Environment) throws -> Flow {
-    try Interrupt.check()
+    try interrupt.check()
     if let budget = statementBudget {
       if budget <= 0 { throw ScriptError.runtime("statement budget exhausted", at: statement.range) }
       statementBudget = budget - 1
@@ -37,7 +37,7 @@ extension Interpreter {
       let iterable = try evaluate(iterableExpr, in: env)
       let items = try iterate(iterable, range: iterableExpr.range)
       for item in items {
-        try Interrupt.check()
+        try interrupt.check()
         try bindLoopNames(names, item, in: env, range: statement.range)
         let flow = try execute(body, in: env)
         switch flow {
@@ -48,7 +48,7 @@ extension Interpreter {
       }
     case .while(let condition, let body):
       while try evaluate(condition, in: env).isTruthy {
-        try Interrupt.check()
+        try interrupt.check()
         let flow = try execute(body, in: env)
         switch flow {
         case .break: return .normal

@@ -16,6 +16,8 @@ public final class Interpreter {
   public var workingDirectory: String = FileManager.default.currentDirectoryPath
   /// Deepest allowed nesting of calls (and `run`s) before a clean error.
   public var maxCallDepth = 160
+  /// The Ctrl-C flag this interpreter checks (the process-wide one unless a test gives its own).
+  public var interrupt: InterruptFlag = .shared
   /// When set, running more statements than this is an error (tests and fuzzing use it to stop endless loops).
   public var statementBudget: Int? = nil
 
@@ -55,7 +57,7 @@ public final class Interpreter {
     fileStack.append(file)
     defer { fileStack.removeLast() }
     do {
-      try Interrupt.check()
+      try interrupt.check()
       switch statement.kind {
       case .assign(let target, nil, _):
         if case .variable(let name) = target.kind, let v = overrides[name] {
