@@ -174,9 +174,15 @@ final class REPL {
 }
 
 /// Installs a SIGINT handler that requests an interrupt (no SA_RESTART, so a blocked read returns).
+///
+/// The flag is polled at safe points; a second Ctrl-C before the first is seen ends the process (exit 130).
 func installInterruptHandler() {
   var action = sigaction()
-  action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
+  // A second Ctrl-C while the first is still pending (a builtin that never checks) exits.
+  action.__sigaction_handler.sa_handler = { _ in
+    if Interrupt.isRequested { _exit(130) }
+    Interrupt.request()
+  }
   sigemptyset(&action.sa_mask)
   action.sa_flags = 0
   sigaction(SIGINT, &action, nil)

@@ -38,6 +38,7 @@ struct ScriptRunner {
       return ExitCodes.usage
     }
     for (name, value) in interpreter.overrides { interpreter.globals.define(name, value) }
+    installInterruptHandler()
     return Self.execute(
       source: SourceFile(name: path, text: text), interpreter: interpreter, echo: options.echo,
       reportPath: options.report, commandLine: CommandLine.arguments.joined(separator: " "))

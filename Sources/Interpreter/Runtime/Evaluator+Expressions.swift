@@ -79,8 +79,38 @@ extension Interpreter {
       let object = try evaluate(objectExpr, in: env)
       let index = try evaluate(indexExpr, in: env)
       return try subscriptGet(object, index, range: expr.range, indexRange: indexExpr.range)
+    case .slice(let objectExpr, let startExpr, let stopExpr):
+      let object = try evaluate(objectExpr, in: env)
+      let start = try startExpr.map { try evaluate($0, in: env) } ?? .nil
+      let stop = try stopExpr.map { try evaluate($0, in: env) } ?? .nil
+      return try slice(object, start, stop, range: expr.range)
     case .function(let decl):
       return .function(ScriptFunction(decl: decl, closure: env, file: currentFileOrInput))
+    }
+  }
+
+  /// `object[start:stop]` on lists and strings, with Python's clamping and negative bounds.
+  func slice(_ object: Value, _ start: Value, _ stop: Value, range: SourceRange) throws -> Value {
+    func bound(_ v: Value, count: Int, default d: Int) throws -> Int {
+      switch v {
+      case .nil: return d
+      case .int(let i): return min(max(i < 0 ? count + i : i, 0), count)
+      default: throw ScriptError.runtime("slice bounds must be ints, got \(v.typeName)", at: range)
+      }
+    }
+    switch object {
+    case .list(let l):
+      let n = l.items.count
+      let a = try bound(start, count: n, default: 0)
+      let b = try bound(stop, count: n, default: n)
+      return .list(a < b ? Array(l.items[a..<b]) : [])
+    case .string(let s):
+      let chars = Array(s)
+      let a = try bound(start, count: chars.count, default: 0)
+      let b = try bound(stop, count: chars.count, default: chars.count)
+      return .string(a < b ? String(chars[a..<b]) : "")
+    default:
+      throw ScriptError.runtime("\(object.typeName) cannot be sliced", at: range)
     }
   }
 

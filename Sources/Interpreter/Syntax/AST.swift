@@ -22,6 +22,8 @@ public struct Expr: Sendable {
     /// `object.name`; `nameRange` points at the name.
     case property(Expr, name: String, nameRange: SourceRange)
     case index(Expr, Expr)
+    /// `object[start:stop]` with either bound optional.
+    case slice(Expr, start: Expr?, stop: Expr?)
     /// An anonymous function `fn(x) { ... }`.
     case function(FunctionDecl)
   }

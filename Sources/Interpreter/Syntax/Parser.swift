@@ -350,7 +350,14 @@ public struct Parser {
         expr = Expr(.call(expr, args), expr.range.to(previous.range))
       } else if check(.leftBracket) {
         let open = advance()
-        let index = try expression()
+        let start = check(.colon) ? nil : try expression()
+        if match(.colon) {
+          let stop = check(.rightBracket) ? nil : try expression()
+          try close(.rightBracket, opener: open, "expected ']' after slice")
+          expr = Expr(.slice(expr, start: start, stop: stop), expr.range.to(previous.range))
+          continue
+        }
+        guard let index = start else { throw error("expected an index", at: peek.range) }
         try close(.rightBracket, opener: open, "expected ']' after index")
         expr = Expr(.index(expr, index), expr.range.to(previous.range))
       } else if match(.dot) {
