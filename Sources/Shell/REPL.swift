@@ -186,6 +186,11 @@ func installInterruptHandler() {
   sigemptyset(&action.sa_mask)
   action.sa_flags = 0
   sigaction(SIGINT, &action, nil)
+  // A parent may have started us with SIGINT blocked (threads of test runners often block signals).
+  var set = sigset_t()
+  sigemptyset(&set)
+  sigaddset(&set, SIGINT)
+  pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
 /// `$HOME`, falling back to the account's home directory.
