@@ -56,8 +56,28 @@ final class REPL {
       }
       return runBuffer(force: true)
     }
+    if buffer.isEmpty, let topic = helpShortcut(line) {
+      // IPython's `obj?`: help for a name or a member chain.
+      buffer = ["help(\(topic))"]
+      return runBuffer(force: true)
+    }
     buffer.append(line)
     return runBuffer(force: false)
+  }
+
+  /// `model.segment?` → `model.segment`; nil for anything else.
+  private func helpShortcut(_ line: String) -> String? {
+    let t = line.trimmingCharacters(in: .whitespaces)
+    guard t.hasSuffix("?"), t.count > 1 else { return nil }
+    let name = String(t.dropLast())
+    let ok = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+    guard ok, let first = name.first, first.isLetter || first == "_" else { return nil }
+    if interpreter.globals.get(String(name.split(separator: ".").first ?? "")) == nil,
+      !name.contains("."), interpreter.registry.functions[name] == nil
+    {
+      return "\"\(name)\""
+    }
+    return name
   }
 
   /// Ctrl-C at the prompt: drops an unfinished input.
@@ -92,6 +112,7 @@ final class REPL {
         }
       } catch let e as ScriptError {
         emitErr(Diagnostic.render(e) + "\n")
+        interpreter.globals.define("err", .string(e.description))
         break
       } catch let e as SyntaxErrors {
         emitErr(Diagnostic.render(e.errors) + "\n")

@@ -52,6 +52,23 @@ struct RunReport {
     return (first...last).compactMap { file.line($0) }.joined(separator: "\n")
   }
 
+  /// A link to `relative` (relative to `base`) usable from the report's directory.
+  static func link(to relative: String, from base: String, reportPath: String) -> String {
+    let absolute = (base as NSString).appendingPathComponent(relative)
+    let reportURL = URL(fileURLWithPath: reportPath, relativeTo: URL(fileURLWithPath: base + "/"))
+    let reportDir = reportURL.deletingLastPathComponent().standardizedFileURL.path
+    let from = reportDir.split(separator: "/")
+    let to = URL(fileURLWithPath: absolute).standardizedFileURL.path.split(separator: "/")
+    var common = 0
+    while common < min(from.count, to.count) - 0, common < from.count, common < to.count,
+      from[common] == to[common]
+    {
+      common += 1
+    }
+    let ups = Array(repeating: "..", count: from.count - common)
+    return (ups + to[common...].map(String.init)).joined(separator: "/")
+  }
+
   /// PNG files under `directory` (two levels deep) with their modification times.
   static func pngSnapshot(_ directory: String) -> [String: Date] {
     var result: [String: Date] = [:]

@@ -41,7 +41,8 @@ struct ScriptRunner {
     installInterruptHandler()
     return Self.execute(
       source: SourceFile(name: path, text: text), interpreter: interpreter, echo: options.echo,
-      reportPath: options.report, commandLine: CommandLine.arguments.joined(separator: " "))
+      reportPath: options.report,
+      commandLine: (["vista"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
   }
 
   /// Parses `name=value` overrides; values are `.vs` expressions (`1e-4`, `[96, 96, 96]`) or bare text.
@@ -93,9 +94,18 @@ struct ScriptRunner {
       let before = report == nil ? [:] : RunReport.pngSnapshot(scanDirectory)
       let start = Date()
       var failure: String? = nil
+      if case .assign(let target, nil, _) = statement.kind, case .variable(let name) = target.kind,
+        let v = interpreter.overrides[name]
+      {
+        let note = "# --set \(name) = \(v.repr)\n"
+        if echo { writeOut(note) }
+        captured += note
+      }
       do {
-        if let v = try interpreter.executeTopLevel(statement, in: source), echo, !isNil(v) {
-          interpreter.write(v.repr + "\n")
+        if let v = try interpreter.executeTopLevel(statement, in: source), !isNil(v) {
+          // Like a notebook, an expression's value is shown (echo) and recorded (report).
+          if echo { writeOut(v.repr + "\n") }
+          captured += v.repr + "\n"
         }
       } catch let e as ScriptError {
         failure = Diagnostic.render(e)
@@ -108,7 +118,9 @@ struct ScriptRunner {
       let elapsed = Date().timeIntervalSince(start)
       if report != nil {
         let after = RunReport.pngSnapshot(scanDirectory)
-        let newPNGs = after.filter { before[$0.key] != $0.value }.keys.sorted()
+        let newPNGs = after.filter { before[$0.key] != $0.value }.keys.sorted().map {
+          RunReport.link(to: $0, from: scanDirectory, reportPath: reportPath ?? "")
+        }
         report?.add(source: text, output: captured, seconds: elapsed, pngs: newPNGs, error: failure)
       }
       if let failure {
@@ -119,9 +131,12 @@ struct ScriptRunner {
     }
     if let reportPath, let report {
       do {
-        try report.markdown().write(toFile: reportPath, atomically: true, encoding: .utf8)
+        let url = URL(fileURLWithPath: reportPath)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try report.markdown().write(to: url, atomically: true, encoding: .utf8)
       } catch {
-        writeError("vista: cannot write report '\(reportPath)': \(error)")
+        writeError("vista: cannot write report '\(reportPath)': \(error.localizedDescription)")
         if code == ExitCodes.ok { code = ExitCodes.usage }
       }
     }

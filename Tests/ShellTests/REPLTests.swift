@@ -100,3 +100,21 @@ import Testing
     #expect(input.history == ["x = 1", "if x {", "}"])
   }
 }
+
+@Suite struct REPLShortcutTests {
+  @Test func questionMarkShowsHelp() {
+    var out = ""
+    let repl = REPL(interpreter: Interpreter(), interactive: false, out: { out += $0 }, err: { _ in })
+    _ = repl.run(MemoryLineInput(lines: ["len?", "xs = [1]", "xs.append?", "Tensor?"]))
+    #expect(out.contains("len(x)\n  Number of items."))
+    #expect(out.contains("list.append(item)"))
+    #expect(out.contains("Tensor — An n-d float32 array"))
+  }
+
+  @Test func lastErrorIsKeptInErr() {
+    var out = ""
+    let repl = REPL(interpreter: Interpreter(), interactive: false, out: { out += $0 }, err: { _ in })
+    _ = repl.run(MemoryLineInput(lines: ["1 / 0", "err"]))
+    #expect(out == "\"1:1: division by zero\"\n")
+  }
+}

@@ -52,3 +52,11 @@ import Testing
     #expect(code == ExitCodes.syntax)
   }
 }
+
+@Suite struct RunReportTests {
+  @Test func pngLinksAreRelativeToTheReport() {
+    #expect(RunReport.link(to: "loss.png", from: "/tmp/a", reportPath: "run.md") == "loss.png")
+    #expect(RunReport.link(to: "loss.png", from: "/tmp/a", reportPath: "out/run.md") == "../loss.png")
+    #expect(RunReport.link(to: "plots/x.png", from: "/tmp/a", reportPath: "/tmp/a/plots/r.md") == "x.png")
+  }
+}
