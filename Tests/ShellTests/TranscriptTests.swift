@@ -70,7 +70,7 @@ import Testing
     let script = home.appendingPathComponent("exp.vs")
     try "lr = 1e-4\nepochs = 2\nprint(\"lr {lr} epochs {epochs}\")\n".write(to: script, atomically: true, encoding: .utf8)
     let r = try run(["run", script.path, "--set", "lr=0.5", "--echo"], stdin: "", home: home)
-    #expect(r.out == "> lr = 1e-4\n> epochs = 2\n> print(\"lr {lr} epochs {epochs}\")\nlr 0.5 epochs 2\n")
+    #expect(r.out == "> lr = 1e-4\n# --set lr = 0.5\n> epochs = 2\n> print(\"lr {lr} epochs {epochs}\")\nlr 0.5 epochs 2\n")
     #expect(r.code == 0)
     let plain = try run([script.path], stdin: "", home: home)
     #expect(plain.out == "lr 0.0001 epochs 2\n")
