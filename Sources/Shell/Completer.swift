@@ -43,9 +43,12 @@ struct Completer {
     }
     var candidates: [String] = []
     if let calleeText = openCallCallee(chars, end: i), let callee = lookup(calleeText) {
-      candidates += interpreter.parameterNames(of: callee).filter { $0.hasPrefix(word) }.map { $0 + "=" }
+      candidates += interpreter.parameterNames(of: callee).filter { $0.hasPrefix(word) }.map {
+        $0 + "="
+      }
     }
-    let names = interpreter.globals.allNames + Array(interpreter.registry.functions.keys)
+    let names =
+      interpreter.globals.allNames + Array(interpreter.registry.functions.keys)
       + TokenKind.keywordSpellings
     candidates += Set(names).filter { $0.hasPrefix(word) && !$0.hasPrefix("__") }.sorted()
     return Completion(replaceLength: word.count, candidates: candidates)
@@ -60,12 +63,15 @@ struct Completer {
     let resolved = dir.hasPrefix("/") ? dir : interpreter.resolvePath(dir)
     let fm = FileManager.default
     let names = (try? fm.contentsOfDirectory(atPath: resolved)) ?? []
-    let matches = names.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }
-      .sorted().map { name -> String in
-        var isDir: ObjCBool = false
-        fm.fileExists(atPath: (resolved as NSString).appendingPathComponent(name), isDirectory: &isDir)
-        return isDir.boolValue ? name + "/" : name
-      }
+    let matches = names.filter {
+      $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix("."))
+    }
+    .sorted().map { name -> String in
+      var isDir: ObjCBool = false
+      fm.fileExists(
+        atPath: (resolved as NSString).appendingPathComponent(name), isDirectory: &isDir)
+      return isDir.boolValue ? name + "/" : name
+    }
     return Completion(replaceLength: namePart.count, candidates: matches)
   }
 

@@ -90,9 +90,16 @@ final class EditLineInput: LineInput {
     if n <= 0 { return Int32(n) }
     var scalar = UInt32(byte)
     var extra = 0
-    if byte >= 0xF0 { scalar = UInt32(byte & 0x07); extra = 3 }
-    else if byte >= 0xE0 { scalar = UInt32(byte & 0x0F); extra = 2 }
-    else if byte >= 0xC0 { scalar = UInt32(byte & 0x1F); extra = 1 }
+    if byte >= 0xF0 {
+      scalar = UInt32(byte & 0x07)
+      extra = 3
+    } else if byte >= 0xE0 {
+      scalar = UInt32(byte & 0x0F)
+      extra = 2
+    } else if byte >= 0xC0 {
+      scalar = UInt32(byte & 0x1F)
+      extra = 1
+    }
     for _ in 0..<extra {
       guard next() == 1 else { return -1 }
       scalar = (scalar << 6) | UInt32(byte & 0x3F)
@@ -108,7 +115,8 @@ final class EditLineInput: LineInput {
     let cursor = UnsafeRawPointer(info.pointee.cursor)!
     let length = cursor - start
     let before = String(
-      decoding: UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: length),
+      decoding: UnsafeBufferPointer(
+        start: start.assumingMemoryBound(to: UInt8.self), count: length),
       as: UTF8.self)
     let completion = completer.complete(before)
     guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
@@ -132,7 +140,9 @@ final class EditLineInput: LineInput {
       if (i + 1) % perRow == 0 { text += "\n" }
     }
     if !text.hasSuffix("\n") { text += "\n" }
-    if completion.candidates.count > shown.count { text += "(\(completion.candidates.count - shown.count) more)\n" }
+    if completion.candidates.count > shown.count {
+      text += "(\(completion.candidates.count - shown.count) more)\n"
+    }
     FileHandle.standardOutput.write(Data(text.utf8))
     return UInt8(CC_REDISPLAY)
   }

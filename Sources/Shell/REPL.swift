@@ -179,14 +179,16 @@ final class REPL {
     }
     for (name, value) in interpreter.overrides { interpreter.globals.define(name, value) }
     let tty = isatty(0) == 1
-    let repl = REPL(interpreter: interpreter, interactive: tty, out: writeOut, err: { writeError($0) })
+    let repl = REPL(
+      interpreter: interpreter, interactive: tty, out: writeOut, err: { writeError($0) })
     installInterruptHandler()
     if loadRC {
       repl.runStartupFile(homeDirectory() + "/.vistarc.vs")
     }
     if tty {
       let historyPath = homeDirectory() + "/.vista_history"
-      let input = EditLineInput(historyPath: historyPath, completer: Completer(interpreter: interpreter))
+      let input = EditLineInput(
+        historyPath: historyPath, completer: Completer(interpreter: interpreter))
       writeOut("Vista Shell 0.1.0 · help for commands, help(name) for one, Ctrl-D to exit\n")
       return repl.run(input)
     }

@@ -22,7 +22,8 @@ struct RunReport {
     self.commandLine = commandLine
   }
 
-  mutating func add(source: String, output: String, seconds: Double, pngs: [String], error: String?) {
+  mutating func add(source: String, output: String, seconds: Double, pngs: [String], error: String?)
+  {
     cells.append(Cell(source: source, output: output, seconds: seconds, pngs: pngs, error: error))
   }
 
@@ -31,13 +32,15 @@ struct RunReport {
     let total = cells.reduce(0) { $0 + $1.seconds }
     let stamp = ISO8601DateFormatter().string(from: started)
     var md = "# Run of `\(script)`\n\n"
-    md += "`\(commandLine)` · started \(stamp) · \(cells.count) statements · total \(formatSeconds(total))"
+    md +=
+      "`\(commandLine)` · started \(stamp) · \(cells.count) statements · total \(formatSeconds(total))"
     if cells.last?.error != nil { md += " · **failed**" }
     md += "\n\n"
     for (i, c) in cells.enumerated() {
       md += "### [\(i + 1)] · \(formatSeconds(c.seconds))\n\n```\n\(c.source)\n```\n\n"
       if !c.output.isEmpty {
-        md += "```text\n\(c.output.hasSuffix("\n") ? String(c.output.dropLast()) : c.output)\n```\n\n"
+        md +=
+          "```text\n\(c.output.hasSuffix("\n") ? String(c.output.dropLast()) : c.output)\n```\n\n"
       }
       if let e = c.error { md += "```text\n\(e)\n```\n\n" }
       for p in c.pngs { md += "![\(p)](\(p))\n\n" }
@@ -83,7 +86,8 @@ struct RunReport {
         if isDir.boolValue {
           if depth > 0 { scan(path, rel, depth: depth - 1) }
         } else if n.lowercased().hasSuffix(".png"),
-          let attrs = try? fm.attributesOfItem(atPath: path), let m = attrs[.modificationDate] as? Date
+          let attrs = try? fm.attributesOfItem(atPath: path),
+          let m = attrs[.modificationDate] as? Date
         {
           result[rel] = m
         }

@@ -56,7 +56,9 @@ struct ScriptRunner {
       let name = String(item[..<eq]).trimmingCharacters(in: .whitespaces)
       let text = String(item[item.index(after: eq)...])
       scratch.output = { _ in }
-      if (try? scratch.run("__value = \(text)", name: "--set")) != nil, let v = scratch.globals.get("__value") {
+      if (try? scratch.run("__value = \(text)", name: "--set")) != nil,
+        let v = scratch.globals.get("__value")
+      {
         result[name] = v
       } else {
         result[name] = .string(text)
@@ -67,7 +69,8 @@ struct ScriptRunner {
 
   /// Executes a parsed or unparsed source statement by statement with optional echo and report.
   static func execute(
-    source: SourceFile, interpreter: Interpreter, echo: Bool, reportPath: String?, commandLine: String
+    source: SourceFile, interpreter: Interpreter, echo: Bool, reportPath: String?,
+    commandLine: String
   ) -> Int32 {
     let program: Program
     do {
@@ -89,7 +92,11 @@ struct ScriptRunner {
     var code = ExitCodes.ok
     for statement in program.statements {
       let text = RunReport.sourceText(of: statement, in: source)
-      if echo { writeOut(text.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }.joined(separator: "\n") + "\n") }
+      if echo {
+        writeOut(
+          text.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }.joined(
+            separator: "\n") + "\n")
+      }
       captured = ""
       let before = report == nil ? [:] : RunReport.pngSnapshot(scanDirectory)
       let start = Date()

@@ -4,7 +4,8 @@ import Interpreter
 
 /// Options shared by `vista exp.vs` and `vista run exp.vs`.
 struct RunOptions: ParsableArguments {
-  @Option(name: .customLong("set"), help: "Override a top-level assignment: --set lr=1e-4 (repeatable).")
+  @Option(
+    name: .customLong("set"), help: "Override a top-level assignment: --set lr=1e-4 (repeatable).")
   var overrides: [String] = []
 
   @Flag(help: "Print each top-level statement before its output.")
@@ -18,7 +19,8 @@ struct RunOptions: ParsableArguments {
 struct Vista: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vista",
-    abstract: "Vista Shell: finetune and run MONAI's VISTA3D on a CPU, from a REPL or a .vs script.",
+    abstract:
+      "Vista Shell: finetune and run MONAI's VISTA3D on a CPU, from a REPL or a .vs script.",
     discussion: """
       With no arguments, starts the interactive shell (history in ~/.vista_history, startup file ~/.vistarc.vs).
       `vista exp.vs` runs a script, like `vista run exp.vs`.
@@ -33,7 +35,8 @@ struct Vista: ParsableCommand {
 /// `vista [exp.vs]`: the interactive shell, or a script when one is named.
 struct Start: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "shell", abstract: "Start the interactive shell (the default), or run a script if one is named.")
+    commandName: "shell",
+    abstract: "Start the interactive shell (the default), or run a script if one is named.")
 
   @ArgumentParser.Argument(help: "A .vs script to run (omit for the interactive shell).")
   var script: String?
@@ -72,7 +75,8 @@ struct Run: ParsableCommand {
 
 /// `vista smoke`: a small engine computation that proves the build works.
 struct Smoke: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Run a small engine computation and report the BLAS kernels.")
+  static let configuration = CommandConfiguration(
+    abstract: "Run a small engine computation and report the BLAS kernels.")
 
   func run() throws {
     print(try Engine.smoke())

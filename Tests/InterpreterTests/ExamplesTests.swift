@@ -5,12 +5,15 @@ import Testing
 
 /// Every `examples/*.vs` without a `# needs:` line runs without error.
 @Suite struct ExamplesTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("examples")
 
   static var examples: [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasSuffix(".vs") }
-      .sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter {
+      $0.hasSuffix(".vs")
+    }
+    .sorted()
   }
 
   @Test(arguments: examples)

@@ -72,10 +72,15 @@ import Testing
     }
     if let want = expected.runtimeError {
       let got = runtime.map { $0.description } ?? "(no error)"
-      #expect(got.hasPrefix(want) || (runtime?.message.hasPrefix(want) ?? false), "\(name): got \(got)")
-      if let help = expected.help { #expect(runtime?.help == help, "\(name): help \(runtime?.help ?? "nil")") }
+      #expect(
+        got.hasPrefix(want) || (runtime?.message.hasPrefix(want) ?? false), "\(name): got \(got)")
+      if let help = expected.help {
+        #expect(runtime?.help == help, "\(name): help \(runtime?.help ?? "nil")")
+      }
     } else {
-      #expect(runtime == nil, "unexpected runtime error in \(name): \(runtime.map(Diagnostic.render) ?? "")")
+      #expect(
+        runtime == nil,
+        "unexpected runtime error in \(name): \(runtime.map(Diagnostic.render) ?? "")")
     }
   }
 

@@ -18,11 +18,16 @@ import Testing
   }
 
   static let vocabulary = [
-    "x", "y", "f", "xs", "print", "len", "fn", "if", "else", "for", "in", "while", "break", "continue",
-    "return", "run", "time", "true", "false", "nil", "and", "or", "not", "(", ")", "[", "]", "{", "}", ",",
-    ".", ":", ";", "\n", "+", "-", "*", "/", "//", "%", "**", "=", "==", "!=", "<", "<=", ">", ">=", "+=",
-    "..", "..<", "0", "1", "2.5", "1e-4", "-1", "\"s\"", "\"{x}\"", "\"{x:.3f}\"", "\"{", "'", "#", "!",
-    "append", "keys", "help", "vars", "sum", "range", "zeros", "rand", "lr=", "=1", "\"", "{{", "}}",
+    "x", "y", "f", "xs", "print", "len", "fn", "if", "else", "for", "in", "while", "break",
+    "continue",
+    "return", "run", "time", "true", "false", "nil", "and", "or", "not", "(", ")", "[", "]", "{",
+    "}", ",",
+    ".", ":", ";", "\n", "+", "-", "*", "/", "//", "%", "**", "=", "==", "!=", "<", "<=", ">", ">=",
+    "+=",
+    "..", "..<", "0", "1", "2.5", "1e-4", "-1", "\"s\"", "\"{x}\"", "\"{x:.3f}\"", "\"{", "'", "#",
+    "!",
+    "append", "keys", "help", "vars", "sum", "range", "zeros", "rand", "lr=", "=1", "\"", "{{",
+    "}}",
   ]
 
   /// Parses and (if it parses) runs text in a sandbox; any thrown error is fine.
@@ -88,8 +93,10 @@ import Testing
       String(repeating: "[", count: 3000), String(repeating: "-", count: 3000) + "1",
       String(repeating: "not ", count: 3000) + "x", String(repeating: "\"{", count: 500),
       "x = " + String(repeating: "f(", count: 2000), String(repeating: "{", count: 2000),
-      "fn f() { return f() }\nf()", "\"a\" * 100000000000", "[0] * 100000000000", "list(0..<100000000000)",
-      "2 ** 2 ** 2 ** 2 ** 2 ** 2", "x = -9223372036854775807 - 1\nprint(-x)", "xs = [1]\nxs.append(xs)\nprint(xs)",
+      "fn f() { return f() }\nf()", "\"a\" * 100000000000", "[0] * 100000000000",
+      "list(0..<100000000000)",
+      "2 ** 2 ** 2 ** 2 ** 2 ** 2", "x = -9223372036854775807 - 1\nprint(-x)",
+      "xs = [1]\nxs.append(xs)\nprint(xs)",
       "a = [1]\na.append(a)\nb = [1]\nb.append(b)\nprint(a == b, a < b)",
       "\u{0}\u{7f}\u{feff}é", "fn(", "}}}}", "run \"fuzz.vs\"",
     ] {

@@ -26,7 +26,8 @@ import Testing
     #expect(c.complete("xs.ap").candidates == ["append"])
     #expect(c.complete("t.").candidates.contains("shape"))
     #expect(c.complete("t.").candidates.contains("mean"))
-    #expect(c.complete("\"a\".up").candidates == ["upper"] || c.complete("\"a\".up").candidates.isEmpty)
+    #expect(
+      c.complete("\"a\".up").candidates == ["upper"] || c.complete("\"a\".up").candidates.isEmpty)
     #expect(c.complete("nothing.x").candidates.isEmpty)
   }
 
@@ -39,8 +40,10 @@ import Testing
   }
 
   @Test func filePathsInsideStrings() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vista-complete-\(getpid())")
-    try FileManager.default.createDirectory(at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "vista-complete-\(getpid())")
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
     try Data().write(to: dir.appendingPathComponent("model_vista3d.pt"))
     defer { try? FileManager.default.removeItem(at: dir) }
     let c = try completer()

@@ -13,7 +13,8 @@ import Testing
       master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
       var unlock: Int32 = 0
       var number: UInt32 = 0
-      guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0
+      guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0,
+        ioctl(master, 0x8004_5430, &number) == 0
       else {
         throw CocoaError(.fileNoSuchFile)
       }
@@ -34,11 +35,14 @@ import Testing
     }
 
     func log(_ s: String) {
-      if ProcessInfo.processInfo.environment["VISTA_PTY_LOG"] != nil { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+      if ProcessInfo.processInfo.environment["VISTA_PTY_LOG"] != nil {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+      }
     }
 
     func send(_ text: String) {
-      log("send \(text.debugDescription) transcript so far \(transcript.suffix(80).debugDescription)")
+      log(
+        "send \(text.debugDescription) transcript so far \(transcript.suffix(80).debugDescription)")
       _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
     }
 
@@ -47,7 +51,10 @@ import Testing
     func wait(for needle: String, after start: Int = 0, timeout: Double = 10) -> Bool {
       let deadline = Date().addingTimeInterval(timeout)
       var buffer = [UInt8](repeating: 0, count: 4096)
-      func found() -> Bool { transcript.utf8.count >= start && String(decoding: Array(transcript.utf8)[start...], as: UTF8.self).contains(needle) }
+      func found() -> Bool {
+        transcript.utf8.count >= start
+          && String(decoding: Array(transcript.utf8)[start...], as: UTF8.self).contains(needle)
+      }
       while Date() < deadline {
         if found() { return true }
         var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
@@ -69,7 +76,8 @@ import Testing
 
   @Test func interactiveSessionWithCompletionHistoryAndInterrupt() throws {
     let binary = try #require(TranscriptTests.binary, "build the vista binary first (swift build)")
-    let home = FileManager.default.temporaryDirectory.appendingPathComponent("vista-pty-\(UUID().uuidString)")
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "vista-pty-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: home) }
     let t = try Terminal(binary: binary, home: home)
@@ -121,7 +129,8 @@ import Testing
     while t.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     #expect(!t.process.isRunning, "vista did not exit on Ctrl-D")
     if !t.process.isRunning { #expect(t.process.terminationStatus == 0) }
-    let history = try String(contentsOf: home.appendingPathComponent(".vista_history"), encoding: .utf8)
+    let history = try String(
+      contentsOf: home.appendingPathComponent(".vista_history"), encoding: .utf8)
     #expect(history.contains("x\\040=\\04041"))
     #expect(history.contains("while\\040true"))
   }

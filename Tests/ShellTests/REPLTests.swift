@@ -65,7 +65,9 @@ import Testing
 
   @Test func ctrlCAtThePromptDropsTheUnfinishedInput() {
     let capture = Capture()
-    let repl = REPL(interpreter: Interpreter(), interactive: true, out: { capture.out += $0 }, err: { capture.err += $0 })
+    let repl = REPL(
+      interpreter: Interpreter(), interactive: true, out: { capture.out += $0 },
+      err: { capture.err += $0 })
     let input = MemoryLineInput([.line("for i in 0..<3 {"), .interrupted, .line("7"), .eof])
     _ = repl.run(input)
     #expect(input.prompts == ["[1]> ", "...> ", "[1]> ", "[2]> "])
@@ -104,7 +106,8 @@ import Testing
 @Suite struct REPLShortcutTests {
   @Test func questionMarkShowsHelp() {
     var out = ""
-    let repl = REPL(interpreter: Interpreter(), interactive: false, out: { out += $0 }, err: { _ in })
+    let repl = REPL(
+      interpreter: Interpreter(), interactive: false, out: { out += $0 }, err: { _ in })
     _ = repl.run(MemoryLineInput(lines: ["len?", "xs = [1]", "xs.append?", "Tensor?"]))
     #expect(out.contains("len(x)\n  Number of items."))
     #expect(out.contains("list.append(item)"))
@@ -113,7 +116,8 @@ import Testing
 
   @Test func lastErrorIsKeptInErr() {
     var out = ""
-    let repl = REPL(interpreter: Interpreter(), interactive: false, out: { out += $0 }, err: { _ in })
+    let repl = REPL(
+      interpreter: Interpreter(), interactive: false, out: { out += $0 }, err: { _ in })
     _ = repl.run(MemoryLineInput(lines: ["1 / 0", "err"]))
     #expect(out == "\"1:1: division by zero\"\n")
   }

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct ScriptRunnerTests {
   @Test func overridesParseAsExpressionsOrText() throws {
-    let o = try ScriptRunner.parseOverrides(["lr=1e-4", "patch=[96, 96, 96]", "name=spleen", "on=true"])
+    let o = try ScriptRunner.parseOverrides([
+      "lr=1e-4", "patch=[96, 96, 96]", "name=spleen", "on=true",
+    ])
     #expect(valuesEqual(o["lr"]!, .float(1e-4)))
     #expect(o["patch"]?.repr == "[96, 96, 96]")
     #expect(o["name"]?.repr == "\"spleen\"")
@@ -15,7 +17,8 @@ import Testing
   }
 
   @Test func reportListsStatementsOutputAndNewPNGs() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vista-report-\(getpid())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "vista-report-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let old = FileManager.default.currentDirectoryPath
@@ -24,9 +27,11 @@ import Testing
     let interpreter = Interpreter()
     interpreter.workingDirectory = dir.path
     let source = SourceFile(
-      name: "exp.vs", text: "x = 2\nprint(\"x is {x}\")\nwrite_text(\"curve.png\", \"not really a png\")\nx\n")
+      name: "exp.vs",
+      text: "x = 2\nprint(\"x is {x}\")\nwrite_text(\"curve.png\", \"not really a png\")\nx\n")
     let code = ScriptRunner.execute(
-      source: source, interpreter: interpreter, echo: false, reportPath: dir.appendingPathComponent("run.md").path,
+      source: source, interpreter: interpreter, echo: false,
+      reportPath: dir.appendingPathComponent("run.md").path,
       commandLine: "vista run exp.vs")
     #expect(code == 0)
     let md = try String(contentsOf: dir.appendingPathComponent("run.md"), encoding: .utf8)
@@ -40,7 +45,8 @@ import Testing
     let interpreter = Interpreter()
     interpreter.output = { _ in }
     let code = ScriptRunner.execute(
-      source: SourceFile(name: "bad.vs", text: "x = 1\ny = x.nope\nprint(\"never\")"), interpreter: interpreter,
+      source: SourceFile(name: "bad.vs", text: "x = 1\ny = x.nope\nprint(\"never\")"),
+      interpreter: interpreter,
       echo: false, reportPath: nil, commandLine: "")
     #expect(code == ExitCodes.runtime)
   }
@@ -56,7 +62,9 @@ import Testing
 @Suite struct RunReportTests {
   @Test func pngLinksAreRelativeToTheReport() {
     #expect(RunReport.link(to: "loss.png", from: "/tmp/a", reportPath: "run.md") == "loss.png")
-    #expect(RunReport.link(to: "loss.png", from: "/tmp/a", reportPath: "out/run.md") == "../loss.png")
-    #expect(RunReport.link(to: "plots/x.png", from: "/tmp/a", reportPath: "/tmp/a/plots/r.md") == "x.png")
+    #expect(
+      RunReport.link(to: "loss.png", from: "/tmp/a", reportPath: "out/run.md") == "../loss.png")
+    #expect(
+      RunReport.link(to: "plots/x.png", from: "/tmp/a", reportPath: "/tmp/a/plots/r.md") == "x.png")
   }
 }

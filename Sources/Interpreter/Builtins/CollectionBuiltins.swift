@@ -7,16 +7,22 @@ extension BuiltinRegistry {
     registerType("range", summary: "Integers a..b (inclusive) or a..<b (exclusive)")
 
     register(
-      Builtin("list", [Param("items", .any, default: .list([]))], summary: "A new list from a list, range, dict or str.")
-      { a in
+      Builtin(
+        "list", [Param("items", .any, default: .list([]))],
+        summary: "A new list from a list, range, dict or str."
+      ) { a in
         .list(try a.interpreter.materialize(a.value("items")))
       })
     register(
-      Builtin("dict", [Param("pairs", .list, default: .list([]))], summary: "A new dict from [key, value] pairs.") { a in
+      Builtin(
+        "dict", [Param("pairs", .list, default: .list([]))],
+        summary: "A new dict from [key, value] pairs."
+      ) { a in
         let d = DictBox()
         for p in try a.list("pairs") {
           guard case .list(let kv) = p, kv.items.count == 2 else {
-            throw RuntimeFailure("dict() needs [key, value] pairs, got \(p.repr)", argument: "pairs")
+            throw RuntimeFailure(
+              "dict() needs [key, value] pairs, got \(p.repr)", argument: "pairs")
           }
           try d.set(kv.items[0], kv.items[1])
         }
@@ -42,7 +48,10 @@ extension BuiltinRegistry {
         return .list(items.enumerated().map { .list([.int(start + $0.offset), $0.element]) })
       })
     register(
-      Builtin("zip", [Param("a", .any), Param("b", .any)], summary: "[a_i, b_i] pairs, as long as the shorter.") { a in
+      Builtin(
+        "zip", [Param("a", .any), Param("b", .any)],
+        summary: "[a_i, b_i] pairs, as long as the shorter."
+      ) { a in
         let xs = try a.interpreter.materialize(a.value("a"))
         let ys = try a.interpreter.materialize(a.value("b"))
         return .list(zip(xs, ys).map { .list([$0, $1]) })
@@ -64,90 +73,152 @@ extension BuiltinRegistry {
       return p
     }
 
-    registerMethod(on: "list", Builtin("append", [Param("item")], summary: "Add an item at the end.") { a in
-      try list(a).items.append(a.value("item"))
-      return .nil
-    })
-    registerMethod(on: "list", Builtin("extend", [Param("items", .list)], summary: "Append every item of a list.") { a in
-      try list(a).items.append(contentsOf: try a.list("items"))
-      return .nil
-    })
-    registerMethod(on: "list", Builtin("insert", [Param("index", .int), Param("item")], summary: "Insert before index.") { a in
-      let l = try list(a)
-      let i = try a.int("index")
-      l.items.insert(a.value("item"), at: min(max(i < 0 ? l.items.count + i : i, 0), l.items.count))
-      return .nil
-    })
-    registerMethod(on: "list", Builtin("pop", [Param("index", .int, default: .int(-1))], summary: "Remove and return an item (the last by default).") { a in
-      let l = try list(a)
-      if l.items.isEmpty { throw RuntimeFailure("pop from an empty list") }
-      return l.items.remove(at: try index(try a.int("index"), l.items.count))
-    })
-    registerMethod(on: "list", Builtin("remove", [Param("item")], summary: "Remove the first equal item.") { a in
-      let l = try list(a)
-      guard let i = l.items.firstIndex(where: { valuesEqual($0, a.value("item")) }) else {
-        throw RuntimeFailure("\(a.value("item").repr) is not in the list")
-      }
-      l.items.remove(at: i)
-      return .nil
-    })
-    registerMethod(on: "list", Builtin("index", [Param("item")], summary: "Position of the first equal item.") { a in
-      guard let i = try list(a).items.firstIndex(where: { valuesEqual($0, a.value("item")) }) else {
-        throw RuntimeFailure("\(a.value("item").repr) is not in the list")
-      }
-      return .int(i)
-    })
-    registerMethod(on: "list", Builtin("contains", [Param("item")], summary: "Whether an equal item is present.") { a in
-      .bool(try list(a).items.contains { valuesEqual($0, a.value("item")) })
-    })
-    registerMethod(on: "list", Builtin("sort", [Param("reverse", .bool, default: .bool(false))], summary: "Sort in place.") { a in
-      let l = try list(a)
-      l.items = try l.items.sorted { try a.interpreter.compare($0, $1, range: here) < 0 }
-      if try a.bool("reverse") { l.items.reverse() }
-      return .nil
-    })
-    registerMethod(on: "list", Builtin("reverse", [], summary: "Reverse in place.") { a in
-      try list(a).items.reverse()
-      return .nil
-    })
-    registerMethod(on: "list", Builtin("copy", [], summary: "A shallow copy.") { a in .list(try list(a).items) })
-    registerMethod(on: "list", Builtin("clear", [], summary: "Remove every item.") { a in
-      try list(a).items.removeAll()
-      return .nil
-    })
+    registerMethod(
+      on: "list",
+      Builtin("append", [Param("item")], summary: "Add an item at the end.") { a in
+        try list(a).items.append(a.value("item"))
+        return .nil
+      })
+    registerMethod(
+      on: "list",
+      Builtin("extend", [Param("items", .list)], summary: "Append every item of a list.") { a in
+        try list(a).items.append(contentsOf: try a.list("items"))
+        return .nil
+      })
+    registerMethod(
+      on: "list",
+      Builtin("insert", [Param("index", .int), Param("item")], summary: "Insert before index.") {
+        a in
+        let l = try list(a)
+        let i = try a.int("index")
+        l.items.insert(
+          a.value("item"), at: min(max(i < 0 ? l.items.count + i : i, 0), l.items.count))
+        return .nil
+      })
+    registerMethod(
+      on: "list",
+      Builtin(
+        "pop", [Param("index", .int, default: .int(-1))],
+        summary: "Remove and return an item (the last by default)."
+      ) { a in
+        let l = try list(a)
+        if l.items.isEmpty { throw RuntimeFailure("pop from an empty list") }
+        return l.items.remove(at: try index(try a.int("index"), l.items.count))
+      })
+    registerMethod(
+      on: "list",
+      Builtin("remove", [Param("item")], summary: "Remove the first equal item.") { a in
+        let l = try list(a)
+        guard let i = l.items.firstIndex(where: { valuesEqual($0, a.value("item")) }) else {
+          throw RuntimeFailure("\(a.value("item").repr) is not in the list")
+        }
+        l.items.remove(at: i)
+        return .nil
+      })
+    registerMethod(
+      on: "list",
+      Builtin("index", [Param("item")], summary: "Position of the first equal item.") { a in
+        guard let i = try list(a).items.firstIndex(where: { valuesEqual($0, a.value("item")) })
+        else {
+          throw RuntimeFailure("\(a.value("item").repr) is not in the list")
+        }
+        return .int(i)
+      })
+    registerMethod(
+      on: "list",
+      Builtin("contains", [Param("item")], summary: "Whether an equal item is present.") { a in
+        .bool(try list(a).items.contains { valuesEqual($0, a.value("item")) })
+      })
+    registerMethod(
+      on: "list",
+      Builtin("sort", [Param("reverse", .bool, default: .bool(false))], summary: "Sort in place.") {
+        a in
+        let l = try list(a)
+        l.items = try l.items.sorted { try a.interpreter.compare($0, $1, range: here) < 0 }
+        if try a.bool("reverse") { l.items.reverse() }
+        return .nil
+      })
+    registerMethod(
+      on: "list",
+      Builtin("reverse", [], summary: "Reverse in place.") { a in
+        try list(a).items.reverse()
+        return .nil
+      })
+    registerMethod(
+      on: "list", Builtin("copy", [], summary: "A shallow copy.") { a in .list(try list(a).items) })
+    registerMethod(
+      on: "list",
+      Builtin("clear", [], summary: "Remove every item.") { a in
+        try list(a).items.removeAll()
+        return .nil
+      })
 
-    registerMethod(on: "dict", Builtin("keys", [], summary: "The keys, in insertion order.") { a in .list(try dict(a).orderedKeys) })
-    registerMethod(on: "dict", Builtin("values", [], summary: "The values, in insertion order.") { a in .list(try dict(a).orderedValues) })
-    registerMethod(on: "dict", Builtin("items", [], summary: "[key, value] pairs.", example: "for k, v in d.items() { print(k, v) }") { a in
-      .list(try dict(a).entries.map { .list([$0.key, $0.value]) })
-    })
-    registerMethod(on: "dict", Builtin("get", [Param("key"), Param("default", default: Value.nil)], summary: "The value for key, or default.") { a in
-      try dict(a).get(a.value("key")) ?? a.value("default")
-    })
-    registerMethod(on: "dict", Builtin("pop", [Param("key"), Param("default", default: Value.nil)], summary: "Remove a key and return its value (or default).") { a in
-      try dict(a).remove(a.value("key")) ?? a.value("default")
-    })
-    registerMethod(on: "dict", Builtin("contains", [Param("key")], summary: "Whether the key is present.") { a in
-      .bool(try dict(a).get(a.value("key")) != nil)
-    })
-    registerMethod(on: "dict", Builtin("update", [Param("other", .dict)], summary: "Copy every entry of another dict.") { a in
-      let d = try dict(a)
-      guard case .dict(let o) = a.value("other") else { return .nil }
-      for (k, v) in o.entries { try d.set(k, v) }
-      return .nil
-    })
-    registerMethod(on: "dict", Builtin("copy", [], summary: "A shallow copy.") { a in
-      let d = DictBox()
-      for (k, v) in try dict(a).entries { try d.set(k, v) }
-      return .dict(d)
-    })
-    registerProperty(on: "range", Property("start", "first value") { v in
-      if case .range(let r) = v { return .int(r.start) }
-      return .nil
-    })
-    registerProperty(on: "range", Property("stop", "end (exclusive)") { v in
-      if case .range(let r) = v { return .int(r.end) }
-      return .nil
-    })
+    registerMethod(
+      on: "dict",
+      Builtin("keys", [], summary: "The keys, in insertion order.") { a in
+        .list(try dict(a).orderedKeys)
+      })
+    registerMethod(
+      on: "dict",
+      Builtin("values", [], summary: "The values, in insertion order.") { a in
+        .list(try dict(a).orderedValues)
+      })
+    registerMethod(
+      on: "dict",
+      Builtin(
+        "items", [], summary: "[key, value] pairs.",
+        example: "for k, v in d.items() { print(k, v) }"
+      ) { a in
+        .list(try dict(a).entries.map { .list([$0.key, $0.value]) })
+      })
+    registerMethod(
+      on: "dict",
+      Builtin(
+        "get", [Param("key"), Param("default", default: Value.nil)],
+        summary: "The value for key, or default."
+      ) { a in
+        try dict(a).get(a.value("key")) ?? a.value("default")
+      })
+    registerMethod(
+      on: "dict",
+      Builtin(
+        "pop", [Param("key"), Param("default", default: Value.nil)],
+        summary: "Remove a key and return its value (or default)."
+      ) { a in
+        try dict(a).remove(a.value("key")) ?? a.value("default")
+      })
+    registerMethod(
+      on: "dict",
+      Builtin("contains", [Param("key")], summary: "Whether the key is present.") { a in
+        .bool(try dict(a).get(a.value("key")) != nil)
+      })
+    registerMethod(
+      on: "dict",
+      Builtin("update", [Param("other", .dict)], summary: "Copy every entry of another dict.") {
+        a in
+        let d = try dict(a)
+        guard case .dict(let o) = a.value("other") else { return .nil }
+        for (k, v) in o.entries { try d.set(k, v) }
+        return .nil
+      })
+    registerMethod(
+      on: "dict",
+      Builtin("copy", [], summary: "A shallow copy.") { a in
+        let d = DictBox()
+        for (k, v) in try dict(a).entries { try d.set(k, v) }
+        return .dict(d)
+      })
+    registerProperty(
+      on: "range",
+      Property("start", "first value") { v in
+        if case .range(let r) = v { return .int(r.start) }
+        return .nil
+      })
+    registerProperty(
+      on: "range",
+      Property("stop", "end (exclusive)") { v in
+        if case .range(let r) = v { return .int(r.end) }
+        return .nil
+      })
   }
 }

@@ -3,7 +3,8 @@ extension BuiltinRegistry {
   mutating func installHelp() {
     register(
       Builtin(
-        "help", [Param("topic", .any, default: Value.nil, "a function, method, object, or a name as str")],
+        "help",
+        [Param("topic", .any, default: Value.nil, "a function, method, object, or a name as str")],
         summary: "Describe a function, method, type or value; alone, list everything.",
         example: "help(print), help(\"Tensor\"), help(t.mean)", callsWhenBare: true
       ) { a in
@@ -11,7 +12,10 @@ extension BuiltinRegistry {
         return .nil
       })
     register(
-      Builtin("vars", [], summary: "Table of the variables you defined: name, type, summary.", callsWhenBare: true) { a in
+      Builtin(
+        "vars", [], summary: "Table of the variables you defined: name, type, summary.",
+        callsWhenBare: true
+      ) { a in
         a.interpreter.write(a.interpreter.varsTable() + "\n")
         return .nil
       })
@@ -36,7 +40,8 @@ extension Interpreter {
         return describe(m, owner: t.name)
       }
       let candidates = Array(registry.functions.keys) + Array(registry.types.keys)
-      return "no help for '\(name)'" + (Suggestions.hint(for: name, in: candidates).map { "; \($0)" } ?? "")
+      return "no help for '\(name)'"
+        + (Suggestions.hint(for: name, in: candidates).map { "; \($0)" } ?? "")
     default:
       let header = "\(topic.typeName): \(String(topic.repr.prefix(120)))"
       guard let t = registry.types[topic.typeName] else { return header }
@@ -52,7 +57,11 @@ extension Interpreter {
       let width = params.map(\.name.count).max() ?? 0
       for p in params {
         var line = "    \(p.name.padding(width))  \(p.type)"
-        if let d = p.defaultValue { line += " = \(d.repr)" } else if p.name == b.variadic?.name { line += " ..." }
+        if let d = p.defaultValue {
+          line += " = \(d.repr)"
+        } else if p.name == b.variadic?.name {
+          line += " ..."
+        }
         if !p.summary.isEmpty { line += "  — \(p.summary)" }
         lines.append(line)
       }
@@ -86,7 +95,8 @@ extension Interpreter {
     for b in fns { lines.append("  \(b.name.padding(width))  \(b.summary)") }
     lines.append("types: " + registry.types.keys.sorted().joined(separator: ", "))
     lines.append(
-      "statements: if/else, for x in xs, while, break, continue, fn f(a, b=1) { }, return, run \"x.vs\", time <stmt>")
+      "statements: if/else, for x in xs, while, break, continue, fn f(a, b=1) { }, return, run \"x.vs\", time <stmt>"
+    )
     lines.append("help(name) shows a signature and an example; vars lists your variables.")
     return lines.joined(separator: "\n")
   }

@@ -61,7 +61,9 @@ public struct Param {
   }
 
   /// An optional parameter with a default (use `Value.nil` for "none").
-  public init(_ name: String, _ type: ParamType = .any, default value: Value, _ summary: String = "") {
+  public init(
+    _ name: String, _ type: ParamType = .any, default value: Value, _ summary: String = ""
+  ) {
     self.name = name
     self.type = type
     self.defaultValue = value
@@ -170,7 +172,9 @@ public struct Arguments {
     switch value(name) {
     case .list(let l): return l.items
     case .range(let r):
-      if r.count > 10_000_000 { throw RuntimeFailure("range of \(r.count) items is too large", argument: name) }
+      if r.count > 10_000_000 {
+        throw RuntimeFailure("range of \(r.count) items is too large", argument: name)
+      }
       return r.map { .int($0) }
     case let v: throw mismatch(name, "a list", v)
     }

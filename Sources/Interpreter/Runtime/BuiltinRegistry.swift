@@ -51,6 +51,7 @@ public struct BuiltinRegistry {
   /// Property and method names of the type of `value`, sorted (hidden `__x__` hooks excluded).
   public func memberNames(of value: Value) -> [String] {
     guard let t = types[value.typeName] else { return [] }
-    return (Array(t.properties.keys) + Array(t.methods.keys)).filter { !$0.hasPrefix("__") }.sorted()
+    return (Array(t.properties.keys) + Array(t.methods.keys)).filter { !$0.hasPrefix("__") }
+      .sorted()
   }
 }

@@ -22,7 +22,9 @@ public enum Diagnostic {
         endCol = max(endCol, startCol + 1)
         let prefix = String(text.unicodeScalars.prefix(startCol - 1))
         let pad = String(expandTabs(prefix).map { _ in " " })
-        let tilde = String(repeating: "~", count: max(0, min(endCol, max(lineLength + 1, startCol + 1)) - startCol - 1))
+        let tilde = String(
+          repeating: "~",
+          count: max(0, min(endCol, max(lineLength + 1, startCol + 1)) - startCol - 1))
         lines.append(" \(gutter) | \(pad)^\(tilde)")
       }
     } else {

@@ -1,6 +1,10 @@
 /// A key usable in a dict: nil, bool, int, float or str (ints and integral floats hash alike, as in Python).
 public enum DictKey: Hashable {
-  case `nil`, bool(Bool), int(Int), float(Double), string(String)
+  case `nil`
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  case string(String)
 
   /// The key for a value, or nil when the value is not hashable.
   public init?(_ v: Value) {
@@ -68,7 +72,8 @@ public final class DictBox {
   }
 
   private func unhashable(_ v: Value) -> RuntimeFailure {
-    RuntimeFailure("a \(v.typeName) cannot be a dict key", help: "use a str, int, float, bool or nil key")
+    RuntimeFailure(
+      "a \(v.typeName) cannot be a dict key", help: "use a str, int, float, bool or nil key")
   }
 }
 

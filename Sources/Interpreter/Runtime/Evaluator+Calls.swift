@@ -19,7 +19,9 @@ extension Interpreter {
   }
 
   /// Calls any callable value, checking arity and keywords.
-  func call(_ callee: Value, _ args: [CallArgument], callRange: SourceRange, calleeRange: SourceRange)
+  func call(
+    _ callee: Value, _ args: [CallArgument], callRange: SourceRange, calleeRange: SourceRange
+  )
     throws -> Value
   {
     switch callee {
@@ -27,7 +29,8 @@ extension Interpreter {
     case .builtin(let b): return try callBuiltin(b, args, callRange: callRange)
     case .object(let o):
       if let m = registry.method("__call__", of: callee) {
-        return try callBuiltin(BoundBuiltin(builtin: m, receiver: .object(o)), args, callRange: callRange)
+        return try callBuiltin(
+          BoundBuiltin(builtin: m, receiver: .object(o)), args, callRange: callRange)
       }
       fallthrough
     default:
@@ -47,14 +50,16 @@ extension Interpreter {
 
   /// Binds arguments to declared names: positional first, then keywords; reports every mistake precisely.
   private func bind(
-    _ args: [CallArgument], names: [String], hasDefault: (Int) -> Bool, variadic: Bool, callee: String,
+    _ args: [CallArgument], names: [String], hasDefault: (Int) -> Bool, variadic: Bool,
+    callee: String,
     callRange: SourceRange
   ) throws -> (bound: [Value?], rest: [Value]) {
     var bound = [Value?](repeating: nil, count: names.count)
     var rest: [Value] = []
     var positional = 0
     // With a variadic, only the required parameters take positions; the rest are keyword-only.
-    let positionalLimit = variadic ? (0..<names.count).filter { !hasDefault($0) }.count : names.count
+    let positionalLimit =
+      variadic ? (0..<names.count).filter { !hasDefault($0) }.count : names.count
     for a in args {
       if let label = a.label {
         guard let i = names.firstIndex(of: label) else {
@@ -65,7 +70,8 @@ extension Interpreter {
             "unknown keyword argument '\(label)' for \(callee)()", at: a.labelRange, help: help)
         }
         if bound[i] != nil {
-          throw ScriptError.runtime("\(callee)() got two values for argument '\(label)'", at: a.labelRange)
+          throw ScriptError.runtime(
+            "\(callee)() got two values for argument '\(label)'", at: a.labelRange)
         }
         bound[i] = a.value
       } else if positional < positionalLimit {
@@ -87,10 +93,13 @@ extension Interpreter {
   }
 
   /// Calls a script-defined function in a new scope.
-  func callFunction(_ f: ScriptFunction, _ args: [CallArgument], callRange: SourceRange) throws -> Value {
+  func callFunction(_ f: ScriptFunction, _ args: [CallArgument], callRange: SourceRange) throws
+    -> Value
+  {
     let params = f.decl.parameters
     let (bound, _) = try bind(
-      args, names: params.map(\.name), hasDefault: { params[$0].defaultValue != nil }, variadic: false,
+      args, names: params.map(\.name), hasDefault: { params[$0].defaultValue != nil },
+      variadic: false,
       callee: f.decl.name, callRange: callRange)
     try enterCall(callRange)
     defer { callDepth -= 1 }
@@ -118,7 +127,9 @@ extension Interpreter {
   }
 
   /// Calls a builtin after checking arity, keywords and parameter types.
-  func callBuiltin(_ b: BoundBuiltin, _ args: [CallArgument], callRange: SourceRange) throws -> Value {
+  func callBuiltin(_ b: BoundBuiltin, _ args: [CallArgument], callRange: SourceRange) throws
+    -> Value
+  {
     let builtin = b.builtin
     let params = builtin.parameters
     let callee = b.receiver.map { "\($0.typeName).\(builtin.name)" } ?? builtin.name

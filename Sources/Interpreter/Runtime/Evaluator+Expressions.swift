@@ -24,7 +24,9 @@ extension Interpreter {
       return .string(out)
     case .variable(let name):
       if let v = env.get(name) { return v }
-      if let b = registry.functions[name] { return .builtin(BoundBuiltin(builtin: b, receiver: nil)) }
+      if let b = registry.functions[name] {
+        return .builtin(BoundBuiltin(builtin: b, receiver: nil))
+      }
       throw unknownName(name, expr.range, env)
     case .list(let items):
       return .list(try items.map { try evaluate($0, in: env) })
@@ -68,7 +70,8 @@ extension Interpreter {
       args.reserveCapacity(arguments.count)
       for a in arguments {
         args.append(
-          CallArgument(label: a.label, labelRange: a.labelRange, value: try evaluate(a.value, in: env),
+          CallArgument(
+            label: a.label, labelRange: a.labelRange, value: try evaluate(a.value, in: env),
             range: a.value.range))
       }
       return try call(callee, args, callRange: expr.range, calleeRange: calleeExpr.range)
@@ -131,7 +134,8 @@ extension Interpreter {
   // MARK: - Indexing
 
   /// `object[index]`.
-  func subscriptGet(_ object: Value, _ index: Value, range: SourceRange, indexRange: SourceRange) throws
+  func subscriptGet(_ object: Value, _ index: Value, range: SourceRange, indexRange: SourceRange)
+    throws
     -> Value
   {
     switch object {
@@ -186,7 +190,8 @@ extension Interpreter {
     guard p >= 0 && p < count else {
       throw ScriptError.runtime(
         "index \(i) out of range for length \(count)", at: range,
-        help: count == 0 ? "the sequence is empty" : "valid indices are 0...\(count - 1) or -\(count)...-1")
+        help: count == 0
+          ? "the sequence is empty" : "valid indices are 0...\(count - 1) or -\(count)...-1")
     }
     return p
   }

@@ -19,7 +19,9 @@ extension Interpreter {
   func execute(_ statement: Stmt, in env: Environment) throws -> Flow {
     try interrupt.check()
     if let budget = statementBudget {
-      if budget <= 0 { throw ScriptError.runtime("statement budget exhausted", at: statement.range) }
+      if budget <= 0 {
+        throw ScriptError.runtime("statement budget exhausted", at: statement.range)
+      }
       statementBudget = budget - 1
     }
     switch statement.kind {
@@ -61,11 +63,13 @@ extension Interpreter {
     case .return(let e):
       return .return(try e.map { try evaluate($0, in: env) } ?? .nil)
     case .function(let decl):
-      env.define(decl.name, .function(ScriptFunction(decl: decl, closure: env, file: currentFileOrInput)))
+      env.define(
+        decl.name, .function(ScriptFunction(decl: decl, closure: env, file: currentFileOrInput)))
     case .run(let pathExpr):
       let pathValue = try evaluate(pathExpr, in: env)
       guard case .string(let path) = pathValue else {
-        throw ScriptError.runtime("run expects a file path string, got \(pathValue.typeName)", at: pathExpr.range)
+        throw ScriptError.runtime(
+          "run expects a file path string, got \(pathValue.typeName)", at: pathExpr.range)
       }
       try runIncluded(path, range: statement.range)
     case .time(let inner):
@@ -98,7 +102,9 @@ extension Interpreter {
     }
   }
 
-  private func bindLoopNames(_ names: [String], _ item: Value, in env: Environment, range: SourceRange)
+  private func bindLoopNames(
+    _ names: [String], _ item: Value, in env: Environment, range: SourceRange
+  )
     throws
   {
     if names.count == 1 {
@@ -113,9 +119,12 @@ extension Interpreter {
   }
 
   /// All items of an iterable as an array, refusing sizes that would exhaust memory.
-  public func materialize(_ v: Value, range: SourceRange = SourceRange(.start, .start)) throws -> [Value] {
+  public func materialize(_ v: Value, range: SourceRange = SourceRange(.start, .start)) throws
+    -> [Value]
+  {
     if case .range(let r) = v, r.count > maxBuiltSize {
-      throw ScriptError.runtime("range of \(r.count) items is too large to make into a list", at: range)
+      throw ScriptError.runtime(
+        "range of \(r.count) items is too large to make into a list", at: range)
     }
     return Array(try iterate(v, range: range))
   }
@@ -139,7 +148,9 @@ extension Interpreter {
 
   // MARK: - Assignment
 
-  private func assign(_ target: Expr, op: BinaryOperator?, _ valueExpr: Expr, in env: Environment) throws {
+  private func assign(_ target: Expr, op: BinaryOperator?, _ valueExpr: Expr, in env: Environment)
+    throws
+  {
     switch target.kind {
     case .variable(let name):
       var value = try evaluate(valueExpr, in: env)
@@ -165,7 +176,8 @@ extension Interpreter {
           help: Suggestions.hint(for: name, in: members(of: object)))
       }
       guard let set = p.set else {
-        throw ScriptError.runtime("property '\(name)' of \(object.typeName) is read-only", at: nameRange)
+        throw ScriptError.runtime(
+          "property '\(name)' of \(object.typeName) is read-only", at: nameRange)
       }
       var value = try evaluate(valueExpr, in: env)
       if let op {

@@ -25,10 +25,14 @@ private func render(_ v: Value, depth: Int) -> String {
   case .list(let l):
     return "[" + l.items.map { render($0, depth: depth + 1) }.joined(separator: ", ") + "]"
   case .dict(let d):
-    let items = d.entries.map { render($0.key, depth: depth + 1) + ": " + render($0.value, depth: depth + 1) }
+    let items = d.entries.map {
+      render($0.key, depth: depth + 1) + ": " + render($0.value, depth: depth + 1)
+    }
     return "{" + items.joined(separator: ", ") + "}"
   case .range(let r):
-    if r.step == 1 { return r.inclusiveLiteral ? "\(r.start)..\(r.end - 1)" : "\(r.start)..<\(r.end)" }
+    if r.step == 1 {
+      return r.inclusiveLiteral ? "\(r.start)..\(r.end - 1)" : "\(r.start)..<\(r.end)"
+    }
     return "range(\(r.start), \(r.end), \(r.step))"
   case .function(let f): return "<fn \(f.signature)>"
   case .builtin(let b):
@@ -112,7 +116,9 @@ public func formatValue(_ v: Value, spec: String) throws -> String {
       chars.removeFirst()
       if p > 100 { throw RuntimeFailure("format precision in '\(spec)' is too large") }
     }
-    if !any { throw RuntimeFailure("invalid format spec '\(spec)'", help: "e.g. '.3f', '>8', '.2%'") }
+    if !any {
+      throw RuntimeFailure("invalid format spec '\(spec)'", help: "e.g. '.3f', '>8', '.2%'")
+    }
     precision = p
   }
   var type: Character? = nil
@@ -181,7 +187,13 @@ public func formatValue(_ v: Value, spec: String) throws -> String {
   if numeric, let g = grouping { body = group(body, with: g) }
   var prefix = ""
   if numeric {
-    if negative { prefix = "-" } else if sign == "+" { prefix = "+" } else if sign == " " { prefix = " " }
+    if negative {
+      prefix = "-"
+    } else if sign == "+" {
+      prefix = "+"
+    } else if sign == " " {
+      prefix = " "
+    }
   }
   let length = prefix.count + body.count
   guard width > length else { return prefix + body }
@@ -190,7 +202,8 @@ public func formatValue(_ v: Value, spec: String) throws -> String {
   case "<": return prefix + body + String(repeating: fill, count: pad)
   case "^":
     let left = pad / 2
-    return String(repeating: fill, count: left) + prefix + body + String(repeating: fill, count: pad - left)
+    return String(repeating: fill, count: left) + prefix + body
+      + String(repeating: fill, count: pad - left)
   case "=": return prefix + String(repeating: fill, count: pad) + body
   default: return String(repeating: fill, count: pad) + prefix + body
   }

@@ -119,28 +119,35 @@ extension Interpreter {
       if n > 0 && !s.isEmpty && n > maxBuiltSize / s.utf8.count { throw fail("string too large") }
       return .string(String(repeating: s, count: max(0, n)))
     case (.multiply, .list(let a), .int(let n)), (.multiply, .int(let n), .list(let a)):
-      if n > 0 && !a.items.isEmpty && n > maxBuiltSize / a.items.count { throw fail("list too large") }
+      if n > 0 && !a.items.isEmpty && n > maxBuiltSize / a.items.count {
+        throw fail("list too large")
+      }
       var out: [Value] = []
       for _ in 0..<max(0, n) { out += a.items }
       return .list(out)
     case (.add, .string, _), (.add, _, .string):
       throw fail(
-        "cannot add \(l.typeName) and \(r.typeName)", help: "use interpolation: \"text {value}\" or str(value)")
+        "cannot add \(l.typeName) and \(r.typeName)",
+        help: "use interpolation: \"text {value}\" or str(value)")
     default:
       throw fail("unsupported operand types for '\(op.rawValue)': \(l.typeName) and \(r.typeName)")
     }
   }
 
-  private func checked(_ r: (partialValue: Int, overflow: Bool), _ range: SourceRange) throws -> Value {
+  private func checked(_ r: (partialValue: Int, overflow: Bool), _ range: SourceRange) throws
+    -> Value
+  {
     if r.overflow { throw ScriptError.runtime("integer overflow", at: range) }
     return .int(r.partialValue)
   }
 
-  private func objectOperator(_ op: BinaryOperator, _ l: Value, _ r: Value, range: SourceRange) throws
+  private func objectOperator(_ op: BinaryOperator, _ l: Value, _ r: Value, range: SourceRange)
+    throws
     -> Value?
   {
     let names: [BinaryOperator: String] = [
-      .add: "__add__", .subtract: "__sub__", .multiply: "__mul__", .divide: "__div__", .power: "__pow__",
+      .add: "__add__", .subtract: "__sub__", .multiply: "__mul__", .divide: "__div__",
+      .power: "__pow__",
     ]
     guard let name = names[op] else { return nil }
     let here = CallArgument(label: nil, labelRange: range, value: r, range: range)
@@ -148,9 +155,12 @@ extension Interpreter {
       return try callBuiltin(BoundBuiltin(builtin: m, receiver: l), [here], callRange: range)
     }
     // Reflected form: the method receives the left operand and `reflected=true`.
-    if case .object = r, let m = registry.method(name, of: r), m.parameters.contains(where: { $0.name == "reflected" }) {
+    if case .object = r, let m = registry.method(name, of: r),
+      m.parameters.contains(where: { $0.name == "reflected" })
+    {
       let left = CallArgument(label: nil, labelRange: range, value: l, range: range)
-      let flag = CallArgument(label: "reflected", labelRange: range, value: .bool(true), range: range)
+      let flag = CallArgument(
+        label: "reflected", labelRange: range, value: .bool(true), range: range)
       return try callBuiltin(BoundBuiltin(builtin: m, receiver: r), [left, flag], callRange: range)
     }
     return nil
@@ -158,8 +168,12 @@ extension Interpreter {
 
   /// Three-way comparison of numbers, strings or lists.
   func compare(_ l: Value, _ r: Value, range: SourceRange, depth: Int = 0) throws -> Int {
-    if depth > 64 { throw ScriptError.runtime("cannot compare lists nested this deeply", at: range) }
-    if case .int(let a) = l.intLike, case .int(let b) = r.intLike { return a < b ? -1 : a > b ? 1 : 0 }
+    if depth > 64 {
+      throw ScriptError.runtime("cannot compare lists nested this deeply", at: range)
+    }
+    if case .int(let a) = l.intLike, case .int(let b) = r.intLike {
+      return a < b ? -1 : a > b ? 1 : 0
+    }
     if let a = l.number, let b = r.number { return a < b ? -1 : a > b ? 1 : 0 }
     switch (l, r) {
     case (.string(let a), .string(let b)): return a < b ? -1 : a > b ? 1 : 0
@@ -185,7 +199,8 @@ extension Interpreter {
       return i <= r.start && i > r.end && (r.start - i) % -r.step == 0
     case .string(let s):
       guard case .string(let n) = needle else {
-        throw ScriptError.runtime("'in <str>' needs a str on the left, got \(needle.typeName)", at: range)
+        throw ScriptError.runtime(
+          "'in <str>' needs a str on the left, got \(needle.typeName)", at: range)
       }
       return n.isEmpty || s.contains(n)
     default:
@@ -204,18 +219,22 @@ private func valuesEqual(_ l: Value, _ r: Value, depth: Int) -> Bool {
   case (.string(let a), .string(let b)): return a == b
   case (.list(let a), .list(let b)):
     if a === b { return true }
-    return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { valuesEqual($0, $1, depth: depth + 1) }
+    return a.items.count == b.items.count
+      && zip(a.items, b.items).allSatisfy { valuesEqual($0, $1, depth: depth + 1) }
   case (.dict(let a), .dict(let b)):
     if a === b { return true }
     guard a.count == b.count else { return false }
     for (k, v) in a.entries {
-      guard let other = (try? b.get(k)).flatMap({ $0 }), valuesEqual(v, other, depth: depth + 1) else { return false }
+      guard let other = (try? b.get(k)).flatMap({ $0 }), valuesEqual(v, other, depth: depth + 1)
+      else { return false }
     }
     return true
-  case (.range(let a), .range(let b)): return a.start == b.start && a.end == b.end && a.step == b.step
+  case (.range(let a), .range(let b)):
+    return a.start == b.start && a.end == b.end && a.step == b.step
   case (.function(let a), .function(let b)): return a === b
   case (.object(let a), .object(let b)): return a === b
-  case (.builtin(let a), .builtin(let b)): return a.builtin.name == b.builtin.name && a.receiver == nil && b.receiver == nil
+  case (.builtin(let a), .builtin(let b)):
+    return a.builtin.name == b.builtin.name && a.receiver == nil && b.receiver == nil
   default:
     if case .int(let a) = l.intLike, case .int(let b) = r.intLike { return a == b }
     if let a = l.number, let b = r.number { return a == b }

@@ -11,8 +11,10 @@ public enum Suggestions {
     }
     if best == nil {
       // A prefix or a containment is also a good hint (`learning_rate` vs `lr` is not, `epoch` vs `epochs` is).
-      best = candidates.filter { $0.count > 2 && (name.hasPrefix($0) || $0.hasPrefix(name)) && name.count > 2 }
-        .map { ($0, 0) }.min { $0.0.count < $1.0.count }
+      best = candidates.filter {
+        $0.count > 2 && (name.hasPrefix($0) || $0.hasPrefix(name)) && name.count > 2
+      }
+      .map { ($0, 0) }.min { $0.0.count < $1.0.count }
     }
     return best?.0
   }

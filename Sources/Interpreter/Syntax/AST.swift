@@ -58,15 +58,29 @@ public struct Argument: Sendable {
 }
 
 /// Prefix operators.
-public enum UnaryOperator: String, Sendable { case negate = "-", plus = "+", not = "not" }
+public enum UnaryOperator: String, Sendable {
+  case negate = "-"
+  case plus = "+"
+  case not = "not"
+}
 
 /// Binary operators, spelled as in source.
 public enum BinaryOperator: String, Sendable {
-  case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//", modulo = "%"
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case floorDivide = "//"
+  case modulo = "%"
   case power = "**"
-  case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">"
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
   case greaterEqual = ">="
-  case `in` = "in", notIn = "not in"
+  case `in` = "in"
+  case notIn = "not in"
 }
 
 /// A function parameter with an optional default.

@@ -78,7 +78,10 @@ public struct Lexer {
       if c == " " || c == "\t" || c == "\r" {
         advance()
       } else if c == "#" {
-        while let d = peek(), d != "\n" { _ = d; advance() }
+        while let d = peek(), d != "\n" {
+          _ = d
+          advance()
+        }
       } else if c == "\\", peek(1) == "\n" {
         advance()
         advance()  // explicit line continuation
@@ -127,7 +130,8 @@ public struct Lexer {
       if match("=") {
         emit(.bangEqual)
       } else {
-        error("unexpected character '!'", SourceRange(start, location), help: "use 'not' for negation")
+        error(
+          "unexpected character '!'", SourceRange(start, location), help: "use 'not' for negation")
       }
     case "\"", "'":
       scanString(quote: c, start: start, startIndex: startIndex)
@@ -135,7 +139,10 @@ public struct Lexer {
       if isDigit(c) {
         scanNumber(start: start, startIndex: startIndex)
       } else if isIdentifierStart(c) {
-        while let d = peek(), isIdentifierPart(d) { _ = d; advance() }
+        while let d = peek(), isIdentifierPart(d) {
+          _ = d
+          advance()
+        }
         let text = String(String.UnicodeScalarView(scalars[startIndex..<index]))
         emit(TokenKind.keywords[text] ?? .identifier)
       } else {
@@ -146,11 +153,17 @@ public struct Lexer {
 
   private mutating func scanNumber(start: SourceLocation, startIndex: Int) {
     var isFloat = false
-    while let d = peek(), isDigit(d) || d == "_" { _ = d; advance() }
+    while let d = peek(), isDigit(d) || d == "_" {
+      _ = d
+      advance()
+    }
     if peek() == ".", let d = peek(1), isDigit(d) {
       isFloat = true
       advance()
-      while let d = peek(), isDigit(d) || d == "_" { _ = d; advance() }
+      while let d = peek(), isDigit(d) || d == "_" {
+        _ = d
+        advance()
+      }
     }
     if let e = peek(), e == "e" || e == "E" {
       let save = (index, line, column)
@@ -158,7 +171,10 @@ public struct Lexer {
       if let s = peek(), s == "+" || s == "-" { advance() }
       if let d = peek(), isDigit(d) {
         isFloat = true
-        while let d = peek(), isDigit(d) { _ = d; advance() }
+        while let d = peek(), isDigit(d) {
+          _ = d
+          advance()
+        }
       } else {
         (index, line, column) = save
       }
@@ -171,7 +187,9 @@ public struct Lexer {
       tokens.append(Token(kind: .float, lexeme: text, range: range))
     } else {
       if Int(digits) == nil {
-        error("integer literal '\(text)' is too large", range, help: "write it as a float, e.g. \(text).0")
+        error(
+          "integer literal '\(text)' is too large", range,
+          help: "write it as a float, e.g. \(text).0")
       }
       tokens.append(Token(kind: .int, lexeme: text, range: range))
     }
@@ -222,7 +240,9 @@ public struct Lexer {
         flush()
         let braceStart = location
         advance()
-        if let seg = scanInterpolation(quote: quote, braceStart: braceStart) { segments.append(seg) }
+        if let seg = scanInterpolation(quote: quote, braceStart: braceStart) {
+          segments.append(seg)
+        }
         continue
       }
       if c == "}" {
@@ -276,7 +296,8 @@ public struct Lexer {
       if c == ":" && depth == 0 && specIndex == nil { specIndex = index + 1 }
       advance()
     }
-    var e = ScriptError.syntax("'{' in string was never closed", at: SourceRange(braceStart, location))
+    var e = ScriptError.syntax(
+      "'{' in string was never closed", at: SourceRange(braceStart, location))
     e.help = "write '{{' for a literal brace"
     e.isIncomplete = isAtEnd
     errors.append(e)
@@ -290,7 +311,8 @@ public struct Lexer {
 
 private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-  (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" || (c.value > 127 && c.properties.isAlphabetic)
+  (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_"
+    || (c.value > 127 && c.properties.isAlphabetic)
 }
 private func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
 

@@ -95,16 +95,25 @@ public struct Parser {
     switch peek.kind {
     case .kwFn where peekNext.kind == .identifier:
       advance()
-      return Stmt(.function(try functionRest(nameToken: advance(), start: start)), start.to(previous.range))
-    case .kwIf: advance(); return try ifRest(start: start)
-    case .kwFor: advance(); return try forRest(start: start)
+      return Stmt(
+        .function(try functionRest(nameToken: advance(), start: start)), start.to(previous.range))
+    case .kwIf:
+      advance()
+      return try ifRest(start: start)
+    case .kwFor:
+      advance()
+      return try forRest(start: start)
     case .kwWhile:
       advance()
       let condition = try expression()
       let body = try block(after: "while condition")
       return Stmt(.while(condition: condition, body: body), start.to(previous.range))
-    case .kwBreak: advance(); return Stmt(.break, start)
-    case .kwContinue: advance(); return Stmt(.continue, start)
+    case .kwBreak:
+      advance()
+      return Stmt(.break, start)
+    case .kwContinue:
+      advance()
+      return Stmt(.continue, start)
     case .kwReturn:
       advance()
       if check(.newline) || check(.semicolon) || check(.rightBrace) || check(.eof) {
@@ -128,7 +137,8 @@ public struct Parser {
   private mutating func expressionStatement() throws -> Stmt {
     let expr = try expression()
     let ops: [TokenKind: BinaryOperator?] = [
-      .equal: nil, .plusEqual: .add, .minusEqual: .subtract, .starEqual: .multiply, .slashEqual: .divide,
+      .equal: nil, .plusEqual: .add, .minusEqual: .subtract, .starEqual: .multiply,
+      .slashEqual: .divide,
     ]
     if let op = ops[peek.kind] {
       let opToken = advance()
@@ -190,12 +200,15 @@ public struct Parser {
           defaultValue = try expression()
           sawDefault = true
         } else if sawDefault {
-          error("parameter '\(name.lexeme)' without a default follows one with a default", at: name.range)
+          error(
+            "parameter '\(name.lexeme)' without a default follows one with a default",
+            at: name.range)
         }
         if parameters.contains(where: { $0.name == name.lexeme }) {
           error("duplicate parameter '\(name.lexeme)'", at: name.range)
         }
-        parameters.append(ParameterDecl(name: name.lexeme, defaultValue: defaultValue, range: name.range))
+        parameters.append(
+          ParameterDecl(name: name.lexeme, defaultValue: defaultValue, range: name.range))
       } while match(.comma)
     }
     try close(.rightParen, opener: open, "expected ')' after parameters")
@@ -362,7 +375,8 @@ public struct Parser {
         expr = Expr(.index(expr, index), expr.range.to(previous.range))
       } else if match(.dot) {
         let name = try consume(.identifier, "expected a property or method name after '.'")
-        expr = Expr(.property(expr, name: name.lexeme, nameRange: name.range), expr.range.to(name.range))
+        expr = Expr(
+          .property(expr, name: name.lexeme, nameRange: name.range), expr.range.to(name.range))
       } else {
         return expr
       }
@@ -409,10 +423,18 @@ public struct Parser {
     case .string:
       advance()
       return stringExpr(token)
-    case .kwTrue: advance(); return Expr(.bool(true), token.range)
-    case .kwFalse: advance(); return Expr(.bool(false), token.range)
-    case .kwNil: advance(); return Expr(.nil, token.range)
-    case .identifier: advance(); return Expr(.variable(token.lexeme), token.range)
+    case .kwTrue:
+      advance()
+      return Expr(.bool(true), token.range)
+    case .kwFalse:
+      advance()
+      return Expr(.bool(false), token.range)
+    case .kwNil:
+      advance()
+      return Expr(.nil, token.range)
+    case .identifier:
+      advance()
+      return Expr(.variable(token.lexeme), token.range)
     case .leftParen:
       advance()
       let inner = try expression()
@@ -481,11 +503,12 @@ public struct Parser {
           }
           parts.append(.expr(e, spec: spec))
         } catch {}
-        errors.append(contentsOf: sub.errors.map { e in
-          var e = e
-          e.isIncomplete = false
-          return e
-        })
+        errors.append(
+          contentsOf: sub.errors.map { e in
+            var e = e
+            e.isIncomplete = false
+            return e
+          })
       }
     }
     return Expr(.interpolated(parts), token.range)

@@ -31,12 +31,16 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
   }
 
   /// A syntax error.
-  public static func syntax(_ message: String, at range: SourceRange?, help: String? = nil) -> ScriptError {
+  public static func syntax(_ message: String, at range: SourceRange?, help: String? = nil)
+    -> ScriptError
+  {
     ScriptError(.syntax, message, at: range, help: help)
   }
 
   /// A runtime error.
-  public static func runtime(_ message: String, at range: SourceRange?, help: String? = nil) -> ScriptError {
+  public static func runtime(_ message: String, at range: SourceRange?, help: String? = nil)
+    -> ScriptError
+  {
     ScriptError(.runtime, message, at: range, help: help)
   }
 

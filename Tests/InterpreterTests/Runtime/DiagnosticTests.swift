@@ -19,12 +19,13 @@ import Testing
   @Test func rendersFileLineColumnSourceAndCaret() throws {
     let text = "fn trainer(model, lr=1e-4) { }\ntr = trainer(1, learning_rate=1e-4)"
     let e = try #require(runtimeError(text))
-    #expect(Diagnostic.render(e) == """
-      exp.vs:2:17: error: unknown keyword argument 'learning_rate' for trainer()
-       2 | tr = trainer(1, learning_rate=1e-4)
-         |                 ^~~~~~~~~~~~~
-        help: accepted: model, lr
-      """)
+    #expect(
+      Diagnostic.render(e) == """
+        exp.vs:2:17: error: unknown keyword argument 'learning_rate' for trainer()
+         2 | tr = trainer(1, learning_rate=1e-4)
+           |                 ^~~~~~~~~~~~~
+          help: accepted: model, lr
+        """)
   }
 
   @Test func syntaxErrorsRenderTogether() throws {
@@ -52,7 +53,8 @@ import Testing
 
   @Test func didYouMeanUsesEditDistance() {
     #expect(Suggestions.closest(to: "epochz", in: ["epochs", "lr"]) == "epochs")
-    #expect(Suggestions.closest(to: "lerning_rate", in: ["learning_rate", "lr"]) == "learning_rate")
+    #expect(
+      Suggestions.closest(to: "lerning_rate", in: ["learning_rate", "lr"]) == "learning_rate")
     #expect(Suggestions.closest(to: "zzz", in: ["epochs", "lr"]) == nil)
     #expect(Suggestions.distance("ab", "ba") == 1)
     #expect(Suggestions.distance("kitten", "sitting") == 3)

@@ -106,7 +106,9 @@ final class FakeModel: ScriptObject {
     } catch let e as ScriptError {
       #expect(e.message == "interrupted")
     }
-    #expect(interpreter.globals.get("i").map { valuesEqual($0, .int(4)) || valuesEqual($0, .int(5)) } == true)
+    #expect(
+      interpreter.globals.get("i").map { valuesEqual($0, .int(4)) || valuesEqual($0, .int(5)) }
+        == true)
     #expect(!interpreter.interrupt.isRequested)
   }
 

@@ -4,7 +4,9 @@ import Testing
 
 /// A Sendable stand-in for the `Value`s used as test arguments.
 enum Literal: Sendable {
-  case int(Int), float(Double), string(String)
+  case int(Int)
+  case float(Double)
+  case string(String)
   var value: Value {
     switch self {
     case .int(let i): return .int(i)
@@ -24,7 +26,7 @@ enum Literal: Sendable {
     (.int(42), "<5", "42   "),
     (.int(42), "^6", "  42  "),
     (.int(-42), "05d", "-0042"),
-    (.int(1234567), ",", "1,234,567"),
+    (.int(1_234_567), ",", "1,234,567"),
     (.float(1234.5), ",.1f", "1,234.5"),
     (.int(7), "+d", "+7"),
     (.string("ab"), ">4", "  ab"),

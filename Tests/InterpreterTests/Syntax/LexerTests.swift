@@ -17,27 +17,33 @@ import Testing
   }
 
   @Test func newlinesInsideParensAndBracketsAreSkipped() {
-    #expect(kinds("f(1,\n2)\n[3,\n4]") == [
-      .identifier, .leftParen, .int, .comma, .int, .rightParen, .newline,
-      .leftBracket, .int, .comma, .int, .rightBracket, .eof,
-    ])
+    #expect(
+      kinds("f(1,\n2)\n[3,\n4]") == [
+        .identifier, .leftParen, .int, .comma, .int, .rightParen, .newline,
+        .leftBracket, .int, .comma, .int, .rightBracket, .eof,
+      ])
     // Inside braces newlines still separate statements.
     #expect(kinds("{\nx\n}").filter { $0 == .newline }.count == 2)
   }
 
   @Test func commentsRunToEndOfLine() {
-    #expect(kinds("x = 1 # a comment (\ny") == [.identifier, .equal, .int, .newline, .identifier, .eof])
+    #expect(
+      kinds("x = 1 # a comment (\ny") == [.identifier, .equal, .int, .newline, .identifier, .eof])
   }
 
   @Test func keywordsAndOperators() {
-    #expect(kinds("fn if else for in while not and or nil true false") == [
-      .kwFn, .kwIf, .kwElse, .kwFor, .kwIn, .kwWhile, .kwNot, .kwAnd, .kwOr, .kwNil, .kwTrue, .kwFalse,
-      .eof,
-    ])
-    #expect(kinds("** // += -= *= /= == != <= >=") == [
-      .starStar, .slashSlash, .plusEqual, .minusEqual, .starEqual, .slashEqual, .equalEqual, .bangEqual,
-      .lessEqual, .greaterEqual, .eof,
-    ])
+    #expect(
+      kinds("fn if else for in while not and or nil true false") == [
+        .kwFn, .kwIf, .kwElse, .kwFor, .kwIn, .kwWhile, .kwNot, .kwAnd, .kwOr, .kwNil, .kwTrue,
+        .kwFalse,
+        .eof,
+      ])
+    #expect(
+      kinds("** // += -= *= /= == != <= >=") == [
+        .starStar, .slashSlash, .plusEqual, .minusEqual, .starEqual, .slashEqual, .equalEqual,
+        .bangEqual,
+        .lessEqual, .greaterEqual, .eof,
+      ])
   }
 
   @Test func stringSegmentsSplitInterpolation() throws {

@@ -18,7 +18,8 @@ import Testing
   }
 
   @Test func issueSixScriptParses() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
         "examples/finetune_spleen.vs")
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -34,7 +35,8 @@ import Testing
 
   @Test func precedenceFollowsTheTable() throws {
     let s = try parse("x = 1 + 2 * 3 ** 2")
-    guard case .assign(_, nil, let value) = s[0].kind, case .binary(.add, _, let right) = value.kind,
+    guard case .assign(_, nil, let value) = s[0].kind,
+      case .binary(.add, _, let right) = value.kind,
       case .binary(.multiply, _, let power) = right.kind, case .binary(.power, _, _) = power.kind
     else {
       Issue.record("unexpected tree \(s)")
@@ -76,7 +78,9 @@ import Testing
   }
 
   @Test func unfinishedInputIsIncomplete() {
-    for text in ["for i in 0..<3 {", "print(1,", "x = [1, 2", "fn f(a) {\n  return a", "s = \"abc", "x ="] {
+    for text in [
+      "for i in 0..<3 {", "print(1,", "x = [1, 2", "fn f(a) {\n  return a", "s = \"abc", "x =",
+    ] {
       let e = errors(text)
       #expect(!e.isEmpty && SyntaxErrors(e).isIncomplete, "\(text) should be incomplete: \(e)")
     }
