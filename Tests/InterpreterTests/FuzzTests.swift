@@ -38,6 +38,7 @@ import Testing
     interpreter.output = { _ in }
     interpreter.statementBudget = 3000
     interpreter.maxCallDepth = 40
+    interpreter.maxEvalDepth = 400
     interpreter.workingDirectory = "/nonexistent-fuzz-dir"
     let file = SourceFile(name: "fuzz.vs", text: text)
     guard let program = try? Parser.parse(file) else { return }

@@ -1,33 +1,89 @@
 extension Interpreter {
   /// Evaluates an expression.
+  ///
+  /// The switch only dispatches: each compound case has its own small function, which keeps this
+  /// frequently recursive frame small (debug builds reserve stack for every case's locals).
   func evaluate(_ expr: Expr, in env: Environment) throws -> Value {
+    evalDepth += 1
+    defer { evalDepth -= 1 }
+    if evalDepth > maxEvalDepth {
+      throw ScriptError.runtime(
+        "expressions and calls nested too deeply (\(maxEvalDepth) levels)", at: expr.range,
+        help: "a function probably calls itself without stopping")
+    }
     switch expr.kind {
     case .int(let i): return .int(i)
     case .float(let f): return .float(f)
-    case .string(let s): return .string(s)
     case .bool(let b): return .bool(b)
     case .nil: return .nil
-    case .interpolated(let parts):
-      var out = ""
-      for part in parts {
-        switch part {
-        case .text(let t): out += t
-        case .expr(let e, let spec):
-          let v = try evaluate(e, in: env)
-          if let spec {
-            out += try wrap(e.range) { try formatValue(v, spec: spec) }
-          } else {
-            out += v.str
-          }
-        }
-      }
-      return .string(out)
-    case .variable(let name):
-      if let v = env.get(name) { return v }
-      if let b = registry.functions[name] {
-        return .builtin(BoundBuiltin(builtin: b, receiver: nil))
-      }
-      throw unknownName(name, expr.range, env)
+    case .string: return try evalString(expr)
+    case .variable: return try evalVariable(expr, env)
+    case .binary: return try evalBinary(expr, env)
+    case .call: return try evalCall(expr, env)
+    case .property: return try evalProperty(expr, env)
+    case .index: return try evalIndex(expr, env)
+    default: return try evalOther(expr, env)
+    }
+  }
+
+  @inline(never)
+  private func evalString(_ expr: Expr) throws -> Value {
+    guard case .string(let s) = expr.kind else { return .nil }
+    return .string(s)
+  }
+
+  @inline(never)
+  private func evalVariable(_ expr: Expr, _ env: Environment) throws -> Value {
+    guard case .variable(let name) = expr.kind else { return .nil }
+    if let v = env.get(name) { return v }
+    if let b = registry.functions[name] {
+      return .builtin(BoundBuiltin(builtin: b, receiver: nil))
+    }
+    throw unknownName(name, expr.range, env)
+  }
+
+  @inline(never)
+  private func evalBinary(_ expr: Expr, _ env: Environment) throws -> Value {
+    guard case .binary(let op, let a, let b) = expr.kind else { return .nil }
+    let l = try evaluate(a, in: env)
+    let r = try evaluate(b, in: env)
+    return try binary(op, l, r, range: expr.range)
+  }
+
+  @inline(never)
+  private func evalCall(_ expr: Expr, _ env: Environment) throws -> Value {
+    guard case .call(let calleeExpr, let arguments) = expr.kind else { return .nil }
+    let callee = try evaluate(calleeExpr, in: env)
+    var args: [CallArgument] = []
+    args.reserveCapacity(arguments.count)
+    for a in arguments {
+      args.append(
+        CallArgument(
+          label: a.label, labelRange: a.labelRange, value: try evaluate(a.value, in: env),
+          range: a.value.range))
+    }
+    return try call(callee, args, callRange: expr.range, calleeRange: calleeExpr.range)
+  }
+
+  @inline(never)
+  private func evalProperty(_ expr: Expr, _ env: Environment) throws -> Value {
+    guard case .property(let objectExpr, let name, let nameRange) = expr.kind else { return .nil }
+    let object = try evaluate(objectExpr, in: env)
+    return try property(object, name, nameRange: nameRange)
+  }
+
+  @inline(never)
+  private func evalIndex(_ expr: Expr, _ env: Environment) throws -> Value {
+    guard case .index(let objectExpr, let indexExpr) = expr.kind else { return .nil }
+    let object = try evaluate(objectExpr, in: env)
+    let index = try evaluate(indexExpr, in: env)
+    return try subscriptGet(object, index, range: expr.range, indexRange: indexExpr.range)
+  }
+
+  @inline(never)
+  private func evalOther(_ expr: Expr, _ env: Environment) throws -> Value {
+    switch expr.kind {
+    case .interpolated(let parts): return try evalInterpolated(parts, env)
     case .list(let items):
       return .list(try items.map { try evaluate($0, in: env) })
     case .dict(let entries):
@@ -56,32 +112,10 @@ extension Interpreter {
     case .unary(let op, let operand):
       let v = try evaluate(operand, in: env)
       return try unary(op, v, range: expr.range)
-    case .binary(let op, let a, let b):
-      let l = try evaluate(a, in: env)
-      let r = try evaluate(b, in: env)
-      return try binary(op, l, r, range: expr.range)
     case .logical(let isAnd, let a, let b):
       let l = try evaluate(a, in: env)
       if isAnd { return l.isTruthy ? try evaluate(b, in: env) : l }
       return l.isTruthy ? l : try evaluate(b, in: env)
-    case .call(let calleeExpr, let arguments):
-      let callee = try evaluate(calleeExpr, in: env)
-      var args: [CallArgument] = []
-      args.reserveCapacity(arguments.count)
-      for a in arguments {
-        args.append(
-          CallArgument(
-            label: a.label, labelRange: a.labelRange, value: try evaluate(a.value, in: env),
-            range: a.value.range))
-      }
-      return try call(callee, args, callRange: expr.range, calleeRange: calleeExpr.range)
-    case .property(let objectExpr, let name, let nameRange):
-      let object = try evaluate(objectExpr, in: env)
-      return try property(object, name, nameRange: nameRange)
-    case .index(let objectExpr, let indexExpr):
-      let object = try evaluate(objectExpr, in: env)
-      let index = try evaluate(indexExpr, in: env)
-      return try subscriptGet(object, index, range: expr.range, indexRange: indexExpr.range)
     case .slice(let objectExpr, let startExpr, let stopExpr):
       let object = try evaluate(objectExpr, in: env)
       let start = try startExpr.map { try evaluate($0, in: env) } ?? .nil
@@ -89,7 +123,27 @@ extension Interpreter {
       return try slice(object, start, stop, range: expr.range)
     case .function(let decl):
       return .function(ScriptFunction(decl: decl, closure: env, file: currentFileOrInput))
+    default:
+      return try evaluate(expr, in: env)
     }
+  }
+
+  @inline(never)
+  private func evalInterpolated(_ parts: [InterpolationPart], _ env: Environment) throws -> Value {
+    var out = ""
+    for part in parts {
+      switch part {
+      case .text(let t): out += t
+      case .expr(let e, let spec):
+        let v = try evaluate(e, in: env)
+        if let spec {
+          out += try wrap(e.range) { try formatValue(v, spec: spec) }
+        } else {
+          out += v.str
+        }
+      }
+    }
+    return .string(out)
   }
 
   /// `object[start:stop]` on lists and strings, with Python's clamping and negative bounds.

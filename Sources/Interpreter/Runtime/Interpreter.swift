@@ -21,7 +21,11 @@ public final class Interpreter {
   /// When set, running more statements than this is an error (tests and fuzzing use it to stop endless loops).
   public var statementBudget: Int? = nil
 
+  /// Deepest allowed nesting of expression evaluation, counted across calls (keeps the stack safe).
+  public var maxEvalDepth = 1200
+
   var callDepth = 0
+  var evalDepth = 0
   var fileStack: [SourceFile] = []
 
   /// Creates an interpreter over a registry (see `BuiltinRegistry.standard()`).
