@@ -5,7 +5,9 @@ import Interpreter
 /// Options shared by `vista exp.vs` and `vista run exp.vs`.
 struct RunOptions: ParsableArguments {
   @Option(
-    name: .customLong("set"), help: "Override a top-level assignment: --set lr=1e-4 (repeatable).")
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Override a top-level assignment: --set lr=1e-4 (repeatable).", valueName: "name=value"))
   var overrides: [String] = []
 
   @Flag(help: "Print each top-level statement before its output.")
