@@ -100,7 +100,8 @@ import Testing
     #expect(t.wait(for: "[5]> "))
     var mark = t.transcript.utf8.count
     t.send("xs.ap\t")
-    #expect(t.wait(for: "pend", after: mark))  // libedit redraws the completed word with cursor moves
+    // libedit redraws the completed word with cursor moves, so look for the inserted suffix.
+    #expect(t.wait(for: "pend", after: mark))
     t.send("(2)\rxs\r")
     #expect(t.wait(for: "[1, 2]"))
     // An error keeps the session.
