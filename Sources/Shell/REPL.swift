@@ -111,6 +111,8 @@ final class REPL {
           emitOut(v.repr + "\n")
         }
       } catch let e as ScriptError {
+        // The terminal echoed "^C" without a newline.
+        if interactive && e.message == "interrupted" { emitErr("\n") }
         emitErr(Diagnostic.render(e) + "\n")
         interpreter.globals.define("err", .string(e.description))
         break
