@@ -103,7 +103,7 @@ extension Interpreter {
 
   /// The `vars` table: name, type, summary of each global.
   public func varsTable() -> String {
-    let names = globals.names.filter { $0 != "_" }
+    let names = globals.names.filter { $0 != "_" && $0 != "err" }
     if names.isEmpty { return "no variables defined" }
     let rows = names.map { n -> (String, String, String) in
       let v = globals.values[n] ?? .nil
