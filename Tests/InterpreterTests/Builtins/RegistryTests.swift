@@ -1,0 +1,56 @@
+import Testing
+
+@testable import Interpreter
+
+@Suite struct RegistryTests {
+  @Test func everyBuiltinIsDocumented() {
+    let r = BuiltinRegistry.standard()
+    #expect(r.functions.count >= 40)
+    for b in r.functions.values {
+      #expect(!b.summary.isEmpty, "\(b.name) has no summary")
+      #expect(b.signature.hasPrefix(b.name + "("))
+    }
+    for t in r.types.values {
+      for m in t.methods.values { #expect(!m.summary.isEmpty, "\(t.name).\(m.name) has no summary") }
+    }
+  }
+
+  @Test func helpRendersForEveryFunctionAndType() {
+    let interpreter = Interpreter()
+    for name in interpreter.registry.functions.keys {
+      #expect(interpreter.helpText(for: .string(name)).hasPrefix(name + "("))
+    }
+    for name in interpreter.registry.types.keys {
+      #expect(interpreter.helpText(for: .string(name)).hasPrefix(name))
+    }
+    #expect(interpreter.helpText(for: .string("prnt")) == "no help for 'prnt'; did you mean 'print'?")
+  }
+
+  @Test func signaturesShowDefaultsAndVariadics() throws {
+    let r = BuiltinRegistry.standard()
+    #expect(r.functions["print"]?.signature == "print(*values, sep=\" \", end=\"\\n\")")
+    #expect(r.functions["rand"]?.signature == "rand(shape, seed=0)")
+  }
+
+  @Test func typeErrorsPointAtTheArgument() throws {
+    let interpreter = Interpreter()
+    do {
+      try interpreter.run("rand([2, 2], seed=\"x\")")
+      Issue.record("should fail")
+    } catch let e as ScriptError {
+      #expect(e.message == "argument 'seed' of rand() must be int, got str")
+      #expect(e.range?.start.column == 19)
+    }
+  }
+
+  @Test func paramTypesAcceptWhatTheySay() {
+    #expect(ParamType.number.accepts(.int(1)))
+    #expect(ParamType.number.accepts(.float(1)))
+    #expect(!ParamType.int.accepts(.float(1)))
+    #expect(ParamType.list.accepts(.range(RangeValue(start: 0, end: 3))))
+    #expect(ParamType.optional(.string).accepts(.nil))
+    #expect(ParamType.oneOf([.int, .string]).accepts(.string("a")))
+    #expect(ParamType.object("Tensor").description == "Tensor")
+    #expect(ParamType.optional(.int).description == "int or nil")
+  }
+}
