@@ -37,11 +37,14 @@ extension Parser {
   }
 
   mutating func comparison() throws -> Expr {
-    var left = try rangeExpr()
+    let first = try rangeExpr()
     let ops: [TokenKind: BinaryOperator] = [
       .equalEqual: .equal, .bangEqual: .notEqual, .less: .less, .lessEqual: .lessEqual,
       .greater: .greater, .greaterEqual: .greaterEqual, .kwIn: .in,
     ]
+    // `a < b < c` means `a < b and b < c`, as in Python (b is evaluated twice).
+    var result: Expr? = nil
+    var left = first
     while true {
       var op: BinaryOperator
       if let o = ops[peek.kind] {
@@ -52,10 +55,13 @@ extension Parser {
         advance()
         op = .notIn
       } else {
-        return left
+        return result ?? first
       }
       let right = try rangeExpr()
-      left = Expr(.binary(op, left, right), left.range.to(right.range))
+      let comparison = Expr(.binary(op, left, right), left.range.to(right.range))
+      result = result.map { Expr(.logical(isAnd: true, $0, comparison), first.range.to(right.range)) }
+        ?? comparison
+      left = right
     }
   }
 
