@@ -196,6 +196,18 @@ public struct Arguments {
     }
   }
 
+  /// An optional int parameter: nil when absent or nil.
+  public func intIfPresent(_ name: String) throws -> Int? { has(name) ? try int(name) : nil }
+
+  /// An optional number parameter: nil when absent or nil.
+  public func doubleIfPresent(_ name: String) throws -> Double? { has(name) ? try double(name) : nil }
+
+  /// An optional str parameter: nil when absent or nil.
+  public func stringIfPresent(_ name: String) throws -> String? { has(name) ? try string(name) : nil }
+
+  /// An optional list-of-ints parameter: nil when absent or nil.
+  public func intsIfPresent(_ name: String) throws -> [Int]? { has(name) ? try ints(name) : nil }
+
   /// A bound object parameter of a concrete type.
   public func object<T>(_ name: String, as type: T.Type) throws -> T {
     guard let o = value(name).object(as: T.self) else {

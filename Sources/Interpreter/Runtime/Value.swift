@@ -28,6 +28,15 @@ public enum Value {
     return .dict(d)
   }
 
+  /// A list of ints (`[96, 96, 96]`).
+  public static func ints(_ values: [Int]) -> Value { .list(values.map { .int($0) }) }
+
+  /// A list of floats (a loss history).
+  public static func floats(_ values: [Double]) -> Value { .list(values.map { .float($0) }) }
+
+  /// A list of strings (class names).
+  public static func strings(_ values: [String]) -> Value { .list(values.map { .string($0) }) }
+
   /// The type name shown in messages and by `type(x)`.
   public var typeName: String {
     switch self {

@@ -11,7 +11,9 @@ import Testing
       #expect(b.signature.hasPrefix(b.name + "("))
     }
     for t in r.types.values {
-      for m in t.methods.values { #expect(!m.summary.isEmpty, "\(t.name).\(m.name) has no summary") }
+      for m in t.methods.values {
+        #expect(!m.summary.isEmpty, "\(t.name).\(m.name) has no summary")
+      }
     }
   }
 
@@ -23,7 +25,8 @@ import Testing
     for name in interpreter.registry.types.keys {
       #expect(interpreter.helpText(for: .string(name)).hasPrefix(name))
     }
-    #expect(interpreter.helpText(for: .string("prnt")) == "no help for 'prnt'; did you mean 'print'?")
+    #expect(
+      interpreter.helpText(for: .string("prnt")) == "no help for 'prnt'; did you mean 'print'?")
   }
 
   @Test func signaturesShowDefaultsAndVariadics() throws {
@@ -52,5 +55,33 @@ import Testing
     #expect(ParamType.oneOf([.int, .string]).accepts(.string("a")))
     #expect(ParamType.object("Tensor").description == "Tensor")
     #expect(ParamType.optional(.int).description == "int or nil")
+  }
+}
+
+@Suite struct ArgumentAccessorTests {
+  @Test func optionalAccessorsReturnNilWhenAbsent() throws {
+    var r = BuiltinRegistry.standard()
+    var seen: [String] = []
+    r.register(
+      Builtin(
+        "probe",
+        [
+          Param("n", .optional(.int), default: Value.nil),
+          Param("lr", .optional(.number), default: Value.nil),
+          Param("name", .optional(.string), default: Value.nil),
+          Param("patch", .optional(.list), default: Value.nil),
+        ],
+        summary: "records what it got"
+      ) { a in
+        seen.append(
+          "\(try a.intIfPresent("n") as Any) \(try a.doubleIfPresent("lr") as Any) "
+            + "\(try a.stringIfPresent("name") as Any) \(try a.intsIfPresent("patch") as Any)")
+        return .ints([1, 2])
+      })
+    let interpreter = Interpreter(registry: r)
+    try interpreter.run("x = probe()\ny = probe(n=3, lr=1, name=\"a\", patch=[2, 2])")
+    #expect(
+      seen == ["nil nil nil nil", "Optional(3) Optional(1.0) Optional(\"a\") Optional([2, 2])"])
+    #expect(interpreter.globals.get("x")?.repr == "[1, 2]")
   }
 }
