@@ -99,7 +99,11 @@ import Testing
       "2 ** 2 ** 2 ** 2 ** 2 ** 2", "x = -9223372036854775807 - 1\nprint(-x)",
       "xs = [1]\nxs.append(xs)\nprint(xs)",
       "a = [1]\na.append(a)\nb = [1]\nb.append(b)\nprint(a == b, a < b)",
-      "\u{0}\u{7f}\u{feff}é", "fn(", "}}}}", "run \"fuzz.vs\"",
+      "\u{0}\u{7f}\u{feff}é",
+      "r = range(-9223372036854775807, 9223372036854775807)\nprint(len(r), 5 in r, r[-1])",
+      "print(len(range(9223372036854775807, -9223372036854775807, -3)), 0 in range(10, 0, -1))",
+      "load_npy(\"/etc/hostname\")", "int(1e300)", "round(1e300)", "\"{1:.100f}\"", "zeros([-1])",
+      "fn(", "}}}}", "run \"fuzz.vs\"",
     ] {
       Self.exercise(text)
     }

@@ -195,8 +195,11 @@ extension Interpreter {
     case .dict(let d): return (try? d.get(needle)).flatMap { $0 } != nil
     case .range(let r):
       guard case .int(let i) = needle.intLike else { return false }
-      if r.step > 0 { return i >= r.start && i < r.end && (i - r.start) % r.step == 0 }
-      return i <= r.start && i > r.end && (r.start - i) % -r.step == 0
+      let inBounds = r.step > 0 ? (i >= r.start && i < r.end) : (i <= r.start && i > r.end)
+      guard inBounds else { return false }
+      // Within bounds the distance fits in UInt even when the signed difference would overflow.
+      let distance = r.step > 0 ? UInt(bitPattern: i &- r.start) : UInt(bitPattern: r.start &- i)
+      return distance % r.step.magnitude == 0
     case .string(let s):
       guard case .string(let n) = needle else {
         throw ScriptError.runtime(

@@ -114,8 +114,14 @@ public struct RangeValue: Sequence {
 
   /// Number of elements.
   public var count: Int {
-    if step > 0 { return end > start ? (end - start + step - 1) / step : 0 }
-    return start > end ? (start - end - step - 1) / -step : 0
+    // Overflow-safe: spans wider than Int saturate at Int.max.
+    let (span, overflow) =
+      step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
+    if overflow { return Int.max }
+    guard span > 0 else { return 0 }
+    let stride = step.magnitude
+    let (q, r) = span.magnitude.quotientAndRemainder(dividingBy: stride)
+    return Int(q) + (r == 0 ? 0 : 1)
   }
 
   /// Element `i` (0-based, no bounds check).
