@@ -120,7 +120,12 @@ extension Interpreter {
     } catch var e as ScriptError {
       if e.file == nil { e.file = f.file }
       if callRange.start.offset != 0 || callRange.end.offset != 0 {
-        e.notes.append("in \(f.decl.name)() called from \(caller.name):\(callRange.start)")
+        // Keep the innermost few calls; a runaway recursion should not print hundreds of lines.
+        if e.notes.count < 4 {
+          e.notes.append("in \(f.decl.name)() called from \(caller.name):\(callRange.start)")
+        } else if e.notes.count == 4 {
+          e.notes.append("... (outer calls omitted)")
+        }
       }
       throw e
     }
