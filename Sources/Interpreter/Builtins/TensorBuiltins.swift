@@ -18,7 +18,9 @@ public final class TensorObject: ScriptObject {
       s += String(format: " · mean %.4g", mean)
     }
     if tensor.count <= 8 {
-      s += " · [" + tensor.scalars.map { "\($0)" }.joined(separator: ", ") + "]"
+      s +=
+        " · [" + tensor.scalars.map { String(format: "%.4g", Double($0)) }.joined(separator: ", ")
+        + "]"
     }
     return s
   }

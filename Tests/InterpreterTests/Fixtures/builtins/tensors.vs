@@ -9,4 +9,4 @@ save_npy(u, "/tmp/vista_fixture.npy")
 v = load_npy("/tmp/vista_fixture.npy")
 print(v.shape, v.tolist())        # expect: [2, 2] [4.0, 4.0, 4.0, 4.0]
 print(tensor([1, 2, 3, 4], shape=[2, 2]).reshape([4]).shape)  # expect: [4]
-print(zeros([1]))                 # expect: Tensor [1] float32 · mean 0 · [0.0]
+print(zeros([1]))                 # expect: Tensor [1] float32 · mean 0 · [0]
