@@ -19,6 +19,9 @@ public struct Parser {
   var current = 0
   var errors: [ScriptError] = []
   var depth = 0
+  /// Enclosing loops and functions, for `break`/`continue`/`return` placement checks.
+  var loopDepth = 0
+  var functionDepth = 0
   let file: SourceFile
   /// Nesting beyond this is reported instead of risking the stack.
   public static let maxDepth = 120
@@ -106,16 +109,19 @@ public struct Parser {
     case .kwWhile:
       advance()
       let condition = try expression()
+      loopDepth += 1
+      defer { loopDepth -= 1 }
       let body = try block(after: "while condition")
       return Stmt(.while(condition: condition, body: body), start.to(previous.range))
-    case .kwBreak:
-      advance()
-      return Stmt(.break, start)
-    case .kwContinue:
-      advance()
-      return Stmt(.continue, start)
+    case .kwBreak, .kwContinue:
+      let keyword = advance()
+      if loopDepth == 0 { error("'\(keyword.lexeme)' outside a loop", at: keyword.range) }
+      return Stmt(keyword.kind == .kwBreak ? .break : .continue, start)
     case .kwReturn:
-      advance()
+      let keyword = advance()
+      if functionDepth == 0 {
+        error("'return' outside a function", at: keyword.range, help: "scripts end at their last line")
+      }
       if check(.newline) || check(.semicolon) || check(.rightBrace) || check(.eof) {
         return Stmt(.return(nil), start)
       }
@@ -183,6 +189,8 @@ public struct Parser {
     }
     try consume(.kwIn, "expected 'in' after the loop variable")
     let iterable = try expression()
+    loopDepth += 1
+    defer { loopDepth -= 1 }
     let body = try block(after: "for clause")
     return Stmt(.for(names: names, iterable: iterable, body: body), start.to(previous.range))
   }
@@ -212,6 +220,14 @@ public struct Parser {
       } while match(.comma)
     }
     try close(.rightParen, opener: open, "expected ')' after parameters")
+    // A function body starts outside any loop.
+    let savedLoops = loopDepth
+    loopDepth = 0
+    functionDepth += 1
+    defer {
+      loopDepth = savedLoops
+      functionDepth -= 1
+    }
     let body = try block(after: "function parameters")
     return FunctionDecl(
       name: nameToken?.lexeme ?? "<fn>", parameters: parameters, body: body,
