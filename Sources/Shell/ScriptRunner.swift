@@ -70,7 +70,7 @@ struct ScriptRunner {
   /// Executes a parsed or unparsed source statement by statement with optional echo and report.
   static func execute(
     source: SourceFile, interpreter: Interpreter, echo: Bool, reportPath: String?,
-    commandLine: String
+    commandLine: String, err writeError: (String) -> Void = writeError
   ) -> Int32 {
     let program: Program
     do {

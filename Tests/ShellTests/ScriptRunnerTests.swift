@@ -44,17 +44,19 @@ import Testing
   @Test func runtimeErrorStopsWithCode70() {
     let interpreter = Interpreter()
     interpreter.output = { _ in }
+    var errors = ""
     let code = ScriptRunner.execute(
       source: SourceFile(name: "bad.vs", text: "x = 1\ny = x.nope\nprint(\"never\")"),
       interpreter: interpreter,
-      echo: false, reportPath: nil, commandLine: "")
+      echo: false, reportPath: nil, commandLine: "", err: { errors += $0 })
     #expect(code == ExitCodes.runtime)
+    #expect(errors.hasPrefix("bad.vs:2:7: error: int has no property or method 'nope'"))
   }
 
   @Test func syntaxErrorStopsWithCode65() {
     let code = ScriptRunner.execute(
       source: SourceFile(name: "bad.vs", text: "x = (1"), interpreter: Interpreter(), echo: false,
-      reportPath: nil, commandLine: "")
+      reportPath: nil, commandLine: "", err: { _ in })
     #expect(code == ExitCodes.syntax)
   }
 }
