@@ -37,6 +37,8 @@ import Testing
     #expect(r.candidates.first == "epochs=")
     #expect(c.complete("print(1, se").candidates.first == "sep=")
     #expect(c.complete("rand([2], se").candidates.first == "seed=")
+    let t = try completer("t = zeros([4])")
+    #expect(t.complete("t.reshape(sh").candidates.first == "shape=")
   }
 
   @Test func filePathsInsideStrings() throws {
