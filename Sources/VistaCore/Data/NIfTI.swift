@@ -21,10 +21,12 @@ public enum NIfTI {
     let path = url.path
     _ = quietOnce
     try checkHeader(path)
-    guard let nim = nifti_image_read(path, 1) else {
-      throw VistaError("load_nifti: cannot read \(path): the file is truncated or its data is unreadable")
+    guard let nim = nifti_image_read(path, 0) else {
+      throw VistaError("load_nifti: cannot read the header of \(path)")
     }
     defer { nifti_image_free(nim) }
+    let rawBuffer = try readVoxels(nim.pointee, path: path)
+    defer { rawBuffer.deallocate() }
     let p = nim.pointee
     guard let dtype = readTypes[p.datatype] else {
       throw VistaError(
@@ -41,9 +43,10 @@ public enum NIfTI {
           + "only 3-D volumes with at most one extra (channel/time) axis are supported")
     }
     let (nx, ny, nz, nc) = (dims[0], dims[1], dims[2], extra.reduce(1, *))
-    guard let raw = p.data, p.nvox == nx * ny * nz * nc else {
-      throw VistaError("load_nifti: \(path): no voxel data read")
+    guard p.nvox == nx * ny * nz * nc else {
+      throw VistaError("load_nifti: \(path): header dimensions do not match the voxel count")
     }
+    let raw = rawBuffer
     var slope = Double(p.scl_slope)
     var inter = Double(p.scl_inter)
     if slope == 0 || !slope.isFinite { slope = 1; inter = 0 }
@@ -66,6 +69,37 @@ public enum NIfTI {
     return Volume(unchecked: array, affine: affine, dtype: scaled ? "float32" : dtype, source: path)
   }
 
+  /// Reads the voxel bytes ourselves (libnifti does not report a short gzip read), swapping byte order if needed.
+  static func readVoxels(_ p: nifti_image, path: String) throws -> UnsafeMutableRawPointer {
+    let bytes = p.nvox * Int(p.nbyper)
+    guard readTypes[p.datatype] != nil else {
+      throw VistaError(
+        "load_nifti: \(path) has unsupported data type code \(p.datatype) "
+          + "(supported: uint8, int8, int16, uint16, int32, float32, float64)")
+    }
+    let dataPath = p.iname.map { String(cString: $0) } ?? path
+    guard let f = znzopen(dataPath, "rb", 1) else { throw VistaError("load_nifti: cannot open \(dataPath)") }
+    var ff: znzFile? = f
+    defer { Xznzclose(&ff) }
+    let buf = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
+    let ok = znzseek(f, .init(p.iname_offset), SEEK_SET) >= 0
+    var got = 0
+    while ok && got < bytes {
+      let n = znzread(buf + got, 1, bytes - got, f)
+      if n <= 0 { break }
+      got += n
+    }
+    guard got == bytes else {
+      buf.deallocate()
+      throw VistaError(
+        "load_nifti: \(path) is truncated or corrupt: expected \(bytes) bytes of voxel data, read \(got)")
+    }
+    if p.byteorder != nifti_short_order() && p.swapsize > 1 {
+      nifti_swap_Nbytes(p.nvox, p.swapsize, buf)
+    }
+    return buf
+  }
+
   /// nibabel's `get_best_affine`: sform if sform_code ≠ 0, else qform if qform_code ≠ 0, else base affine.
   static func nibabelAffine(_ p: nifti_image, dims: [Int], pixdim: [Double], ndim: Int) -> Affine {
     if p.sform_code != 0 {
@@ -80,7 +114,7 @@ public enum NIfTI {
       let w2 = 1.0 - (b * b + c * c + d * d)
       let w = abs(w2) < 3 * Double(Float.ulpOfOne) || w2 < 0 ? 0 : w2.squareRoot()
       let rot = quaternionMatrix(w: w, x: b, y: c, z: d)
-      let qfac: Double = pixdim[0] == -1 ? -1 : 1
+      let qfac: Double = p.qfac < 0 ? -1 : 1
       let vox = [pixdim[1], pixdim[2], pixdim[3] * qfac]
       var m = [Double](repeating: 0, count: 16)
       for r in 0..<3 { for col in 0..<3 { m[r * 4 + col] = rot[r * 3 + col] * vox[col] } }
