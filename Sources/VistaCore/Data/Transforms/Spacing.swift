@@ -119,15 +119,63 @@ func computeShapeOffset(_ shape: [Int], _ inAffine: Affine, _ outAffine: Affine)
   return (outShape, offset)
 }
 
+/// torch's `linspace(-1, 1, n) * (n − 1) / n`: normalised voxel centres (align_corners = false).
+func normalizedCentres(_ n: Int) -> [Double] {
+  if n == 1 { return [-1.0 * 0 / 1] }
+  let step = 2.0 / Double(n - 1)
+  let half = n / 2
+  return (0..<n).map { i in
+    let v = i < half ? -1.0 + step * Double(i) : 1.0 - step * Double(n - i - 1)
+    return v * Double(n - 1) / Double(n)
+  }
+}
+
+/// Source voxel coordinates exactly as MONAI computes them: `to_norm_affine` (src_norm · xform · dst_norm⁻¹),
+/// `affine_grid` on normalised centres (sum over W, H, D order, as reverse_indexing makes it), then
+/// grid_sample's unnormalise `((g + 1)·n − 1) / 2`. Bit-level agreement matters for nearest-neighbour ties.
+struct MonaiGrid {
+  var theta: [Double]  // 3×4, rows = our axes (x, y, z), columns = our axes + translation
+  var base: [[Double]]  // normalised output centres per axis
+  var size: [Double]  // input sizes
+
+  init(xform: Affine, inShape: [Int], outShape: [Int]) {
+    func norm(_ shape: [Int]) -> Affine {
+      var a = Affine.identity
+      for d in 0..<3 {
+        let n = Double(shape[d] <= 0 ? 2 : shape[d])
+        a[d, d] = 2.0 / n
+        a[d, 3] = 1.0 / Double(shape[d]) - 1.0
+      }
+      return a
+    }
+    let dstNorm = norm(outShape)
+    var dstInv = Affine.identity  // inverse of diag(s) + t: diag(1/s), −t/s
+    for d in 0..<3 {
+      dstInv[d, d] = 1.0 / dstNorm[d, d]
+      dstInv[d, 3] = -dstNorm[d, 3] / dstNorm[d, d]
+    }
+    let t = norm(inShape) * xform * dstInv
+    theta = (0..<3).flatMap { r in (0..<4).map { c in t[r, c] } }
+    base = outShape.map { normalizedCentres($0) }
+    size = inShape.map { Double($0) }
+  }
+
+  /// Unclamped source coordinate along axis `a` for output voxel (i, j, k).
+  @inline(__always) func coordinate(_ a: Int, _ i: Int, _ j: Int, _ k: Int) -> Double {
+    let g = base[2][k] * theta[a * 4 + 2] + base[1][j] * theta[a * 4 + 1] + base[0][i] * theta[a * 4] + theta[a * 4 + 3]
+    return ((g + 1) * size[a] - 1) / 2
+  }
+}
+
 /// Resamples x: [C, X, Y, Z] onto a grid of `outShape` where output voxel v samples input voxel `xform · v`.
 ///
 /// grid_sample semantics (align_corners = false, border padding): coordinates clamp to [0, n − 1];
-/// bilinear = trilinear weights; nearest rounds half to even. Float64 coordinates and weights. Parallel over
-/// output x-slices.
+/// bilinear = trilinear weights; nearest rounds half to even. Float64 coordinates and weights, computed along
+/// MONAI's path (`MonaiGrid`). Parallel over output x-slices.
 public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: InterpolationMode) -> Tensor {
   let (nc, nx, ny, nz) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (ox, oy, oz) = (outShape[0], outShape[1], outShape[2])
-  let m = xform.m
+  let grid = MonaiGrid(xform: xform, inShape: [nx, ny, nz], outShape: outShape)
   let maxX = Double(nx - 1), maxY = Double(ny - 1), maxZ = Double(nz - 1)
   let sxy = ny * nz
   let inSpatial = nx * sxy
@@ -139,16 +187,11 @@ public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: Interpol
       let s = srcBuf.baseAddress!
       parallelFor(ox) { i in
         for j in 0..<oy {
-          let (fi, fj) = (Double(i), Double(j))
-          let bx = m[0] * fi + m[1] * fj + m[3]
-          let by = m[4] * fi + m[5] * fj + m[7]
-          let bz = m[8] * fi + m[9] * fj + m[11]
           let o0 = (i &* oy &+ j) &* oz
           for k in 0..<oz {
-            let fk = Double(k)
-            let cx = min(max(bx + m[2] * fk, 0), maxX)
-            let cy = min(max(by + m[6] * fk, 0), maxY)
-            let cz = min(max(bz + m[10] * fk, 0), maxZ)
+            let cx = min(max(grid.coordinate(0, i, j, k), 0), maxX)
+            let cy = min(max(grid.coordinate(1, i, j, k), 0), maxY)
+            let cz = min(max(grid.coordinate(2, i, j, k), 0), maxZ)
             if linear {
               let x0 = Int(cx), y0 = Int(cy), z0 = Int(cz)  // floor: coordinates are ≥ 0
               let wx = cx - Double(x0), wy = cy - Double(y0), wz = cz - Double(z0)
