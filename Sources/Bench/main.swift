@@ -5,7 +5,7 @@ import VistaCore
 BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
-  "blas": BenchBLAS.run
+  "blas": BenchBLAS.run, "data": BenchData.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -176,6 +176,15 @@ public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: Interpol
   let (nc, nx, ny, nz) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (ox, oy, oz) = (outShape[0], outShape[1], outShape[2])
   let grid = MonaiGrid(xform: xform, inShape: [nx, ny, nz], outShape: outShape)
+  // Per-axis product tables: term[a][t] = base_t · θ[a][t], summed in MONAI's order (z, y, x, translation).
+  var tables = [Double](repeating: 0, count: 3 * (ox + oy + oz))
+  for a in 0..<3 {
+    for i in 0..<ox { tables[a * ox + i] = grid.base[0][i] * grid.theta[a * 4] }
+    for j in 0..<oy { tables[3 * ox + a * oy + j] = grid.base[1][j] * grid.theta[a * 4 + 1] }
+    for k in 0..<oz { tables[3 * (ox + oy) + a * oz + k] = grid.base[2][k] * grid.theta[a * 4 + 2] }
+  }
+  let t3 = (grid.theta[3], grid.theta[7], grid.theta[11])
+  let (fnx, fny, fnz) = (Double(nx), Double(ny), Double(nz))
   let maxX = Double(nx - 1), maxY = Double(ny - 1), maxZ = Double(nz - 1)
   let sxy = ny * nz
   let inSpatial = nx * sxy
@@ -184,14 +193,21 @@ public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: Interpol
   return Tensor(shape: [nc, ox, oy, oz]) { dst in
     let d = dst.baseAddress!
     x.withUnsafeBufferPointer { srcBuf in
+      tables.withUnsafeBufferPointer { tb in
       let s = srcBuf.baseAddress!
+      let tX = tb.baseAddress!, tY = tX + 3 * ox, tZ = tY + 3 * oy
       parallelFor(ox) { i in
+        let (px0, px1, px2) = (tX[i], tX[ox &+ i], tX[2 &* ox &+ i])
         for j in 0..<oy {
+          let (py0, py1, py2) = (tY[j], tY[oy &+ j], tY[2 &* oy &+ j])
           let o0 = (i &* oy &+ j) &* oz
           for k in 0..<oz {
-            let cx = min(max(grid.coordinate(0, i, j, k), 0), maxX)
-            let cy = min(max(grid.coordinate(1, i, j, k), 0), maxY)
-            let cz = min(max(grid.coordinate(2, i, j, k), 0), maxZ)
+            let gx = tZ[k] + py0 + px0 + t3.0
+            let gy = tZ[oz &+ k] + py1 + px1 + t3.1
+            let gz = tZ[2 &* oz &+ k] + py2 + px2 + t3.2
+            let cx = min(max(((gx + 1) * fnx - 1) / 2, 0), maxX)
+            let cy = min(max(((gy + 1) * fny - 1) / 2, 0), maxY)
+            let cz = min(max(((gz + 1) * fnz - 1) / 2, 0), maxZ)
             if linear {
               let x0 = Int(cx), y0 = Int(cy), z0 = Int(cz)  // floor: coordinates are ≥ 0
               let wx = cx - Double(x0), wy = cy - Double(y0), wz = cz - Double(z0)
@@ -219,6 +235,7 @@ public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: Interpol
             }
           }
         }
+      }
       }
     }
   }
