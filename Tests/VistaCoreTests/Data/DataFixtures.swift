@@ -17,16 +17,19 @@ enum DataGolden {
   }
 
   /// A float64 4×4 fixture at full precision (NPY.read would round to Float32).
-  static func affine(_ name: String) throws -> Affine {
+  static func affine(_ name: String) throws -> Affine { try Affine(doubles(name)) }
+
+  /// A float64 fixture at full precision.
+  static func doubles(_ name: String) throws -> [Double] {
     let data = try Data(contentsOf: url("\(name).npy"))
     let headerLen = Int(data[8]) | Int(data[9]) << 8
     let header = String(decoding: data[10..<(10 + headerLen)], as: UTF8.self)
     #expect(header.contains("'<f8'"), "\(name): expected float64")
     let body = data.subdata(in: (10 + headerLen)..<data.count)
     let values = body.withUnsafeBytes { raw in
-      (0..<16).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+      (0..<(raw.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
     }
-    return try Affine(values)
+    return values
   }
 
   /// Volume from `<name>.npy` + `<name>.affine.npy`.

@@ -112,6 +112,39 @@ import Testing
     return (mismatched, offTie, ties)
   }
 
+  @Test(arguments: grids) func resampleBackToTheOriginalGridMatchesMONAI(grid: String) throws {
+    let (image, label) = try input(grid)
+    let spacedImage = try Volume(
+      array: DataGolden.tensor("\(grid).spacing_1.5.image"), affine: DataGolden.affine("\(grid).spacing_1.5.affine"))
+    let back = try ResampleToMatch(image, mode: .bilinear)(spacedImage)
+    expectArray(back.array, try DataGolden.tensor("\(grid).inverse_image"), "\(grid) inverse image")
+    expectAffine(back.affine, image.affine, "\(grid) inverse")
+    let spacedLabel = try Volume(
+      array: DataGolden.tensor("\(grid).spacing_1.5.label"), affine: DataGolden.affine("\(grid).spacing_1.5.label_affine"))
+    let backLabel = try ResampleToMatch(label, mode: .nearest)(spacedLabel)
+    let counts = try labelMismatchesOffTies(backLabel, try DataGolden.tensor("\(grid).inverse_label"), input: spacedLabel)
+    #expect(counts.offTie == 0, "\(grid): \(counts.offTie) label voxels differ away from ties")
+  }
+
+  @Test func realCTThroughTheTutorialPrefixMatchesMONAI() throws {
+    guard let url = Fixtures.shared("totalsegmentator_example/example_ct_sm.nii.gz") else { return }
+    let pipe = Pipeline.tutorialVal(labelMap: [:])
+    let out = try pipe(Case(name: "ct", image: NIfTI.read(url))).image
+    #expect(out.shape == (try DataGolden.ints("real_ct.pre.shape")))
+    expectAffine(out.affine, try DataGolden.affine("real_ct.pre.affine"), "real CT 1.5 mm")
+    let idx = try DataGolden.ints("real_ct.pre.index")
+    let want = try DataGolden.tensor("real_ct.pre.values").scalars
+    for (n, v) in want.enumerated() {
+      let got = out.array.value(at: Array(idx[n * 4..<n * 4 + 4]))!
+      #expect(abs(got - v) <= 1e-5 * max(1, abs(v)), "voxel \(idx[n * 4..<n * 4 + 4]): \(got) vs MONAI \(v)")
+    }
+    let stats = try DataGolden.doubles("real_ct.pre.stats")
+    let sum = out.array.scalars.reduce(0.0) { $0 + Double($1) }
+    let sq = out.array.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+    #expect(abs(sum - stats[0]) <= 1e-6 * stats[0], "sum \(sum) vs MONAI \(stats[0])")
+    #expect(abs(sq - stats[1]) <= 1e-6 * stats[1], "sum of squares \(sq) vs MONAI \(stats[1])")
+  }
+
   @Test(arguments: grids) func relabelMatchesMONAI(grid: String) throws {
     let (_, label) = try input(grid)
     let sl = try Spacing(pixdim: [1.5, 1.5, 1.5], mode: .nearest)(try Orientation()(label))

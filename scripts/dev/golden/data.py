@@ -19,6 +19,7 @@ from monai.transforms import (
     Spacing,
     SpatialCrop,
     SpatialPad,
+    SpatialResample,
 )
 from monai.transforms.utils import correct_crop_centers
 
@@ -151,6 +152,11 @@ def transform_cases(out):
             cr = SpatialCrop(roi_center=c, roi_size=size)(sc)
             save(out, f"{name}.crop{i}", cr)
             save(out, f"{name}.crop{i}.affine", cr.affine.numpy(), np.float64)
+        # inverse: the 1.5 mm RAS image / label back onto the original grid (what Invertd does for Spacing)
+        orig = torch.as_tensor(affine)
+        for key, vol, mode in [("image", si, "bilinear"), ("label", Spacing(pixdim=(1.5, 1.5, 1.5), mode="nearest")(lab), "nearest")]:
+            back = SpatialResample(mode=mode)(vol, dst_affine=orig, spatial_size=shape)
+            save(out, f"{name}.inverse_{key}", back)
         relab = MapLabelValue(orig_labels=[1], target_labels=[3])(Spacing(pixdim=(1.5, 1.5, 1.5), mode="nearest")(lab))
         save(out, f"{name}.relabel", relab)
 
@@ -166,6 +172,22 @@ def real_ct(out):
     save(out, "real_ct.shape", list(img.shape), np.int64)
     save(out, "real_ct.index", idx, np.int64)
     save(out, "real_ct.values", [data[tuple(i)] for i in idx])
+    # the tutorial's deterministic prefix on the real CT: shape, affine, checksums and sampled voxels
+    from monai.transforms import Compose, EnsureChannelFirst, LoadImage
+
+    pre = Compose([
+        LoadImage(image_only=True), EnsureChannelFirst(),
+        ScaleIntensityRange(a_min=-1000, a_max=1000, b_min=0.0, b_max=1.0, clip=True),
+        Orientation(axcodes="RAS"), Spacing(pixdim=(1.5, 1.5, 1.5), mode="bilinear"),
+    ])
+    small = SHARED / "example_ct_sm.nii.gz"  # 30 slices: keeps the debug-build test short
+    o = pre(str(small)).numpy()
+    save(out, "real_ct.pre.shape", o.shape, np.int64)
+    save(out, "real_ct.pre.affine", pre(str(small)).affine.numpy(), np.float64)
+    pidx = np.array([[0, 0, 0, 0], [0, 120, 100, 30], [0, 242, 200, 58], [0, 37, 151, 19], [0, 201, 33, 17]])
+    save(out, "real_ct.pre.index", pidx, np.int64)
+    save(out, "real_ct.pre.values", [o[tuple(i)] for i in pidx])
+    save(out, "real_ct.pre.stats", [o.sum(dtype=np.float64), (o * o).sum(dtype=np.float64)], np.float64)
 
 
 def generate(out: pathlib.Path):
