@@ -33,6 +33,15 @@ public struct Dataset: Sendable, CustomStringConvertible {
   public var labelNames: [Int: String]
   /// The folder it came from, if any.
   public var root: URL?
+  /// Label remapping applied after cropping (e.g. `[1: 3]`: spleen → VISTA3D class 3); empty = none.
+  public var labelMap: [Int: Int] = [:]
+
+  /// The same dataset with a label mapping (`data.map_labels({1: 3})`).
+  public func mapLabels(_ mapping: [Int: Int]) -> Dataset {
+    var d = self
+    d.labelMap = mapping
+    return d
+  }
 
   /// Explicit pairs.
   public init(items: [DataItem], labelNames: [Int: String] = [:]) {

@@ -35,13 +35,17 @@ public enum PipelineStep: Sendable, CustomStringConvertible {
   case both(any Transform, any Transform)
   /// Crop image and label to the image's foreground box.
   case cropForeground(CropForeground)
-  /// Random pos/neg patches of image and label (the only random step).
+  /// Random pos/neg patches of image and label.
   case randCrop(RandCropByPosNegLabel)
+  /// A random case transform (flips, rotations, intensity augmentation).
+  case random(any CaseTransform)
 
   /// True for steps that draw random numbers (the cache stops before the first one).
   public var isRandom: Bool {
-    if case .randCrop = self { return true }
-    return false
+    switch self {
+    case .randCrop, .random: return true
+    default: return false
+    }
   }
 
   /// Applies the step.
@@ -72,6 +76,8 @@ public enum PipelineStep: Sendable, CustomStringConvertible {
       let images = t.crop(c.image, centres: centres)
       let labels = t.crop(label, centres: centres)
       return zip(images, labels).map { Case(name: c.name, image: $0, label: $1) }
+    case .random(let t):
+      c = try t.apply(c, using: &rng)
     }
     return [c]
   }
@@ -84,6 +90,7 @@ public enum PipelineStep: Sendable, CustomStringConvertible {
       return a.description == b.description ? "\(a)  [image, label]" : "\(a)  [image]; \(b)  [label]"
     case .cropForeground(let t): return "\(t)  [image, label; source image]"
     case .randCrop(let t): return "\(t)  [image, label]"
+    case .random(let t): return t.description
     }
   }
 }
@@ -129,13 +136,18 @@ public struct Pipeline: Sendable, CustomStringConvertible {
 
   /// The tutorial's training transforms (finetune-workflow.md §1.3): ScaleIntensityRange(−1000..1000 → 0..1,
   /// clip) → Orientation RAS → Spacing 1.5 mm (bilinear / nearest) → RandCropByPosNegLabel(96³, 1:1, 2 samples,
-  /// image > 0) → MapLabels {1: 3}.
+  /// image > 0) → MapLabels {1: 3}. `augment` adds the bundle's train.json intensity augmentation
+  /// (RandScaleIntensity 0.1 and RandShiftIntensity 0.1, each p = 0.1) after the crop; the tutorial has none.
   public static func tutorialTrain(
     pixdim: [Double] = [1.5, 1.5, 1.5], patch: [Int] = [96, 96, 96], numSamples: Int = 2,
-    labelMap: [Int: Int] = [1: 3]
+    labelMap: [Int: Int] = [1: 3], augment: Bool = false
   ) -> Pipeline {
     var steps = prefix(pixdim: pixdim)
     steps.append(.randCrop(RandCropByPosNegLabel(spatialSize: patch, pos: 1, neg: 1, numSamples: numSamples, imageThreshold: 0)))
+    if augment {
+      steps.append(.random(RandScaleIntensity(factors: 0.1, prob: 0.1)))
+      steps.append(.random(RandShiftIntensity(offsets: 0.1, prob: 0.1)))
+    }
     if !labelMap.isEmpty { steps.append(.label(MapLabels(labelMap))) }
     return Pipeline(name: "tutorial-train", steps: steps)
   }

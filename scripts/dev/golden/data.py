@@ -20,6 +20,8 @@ from monai.transforms import (
     SpatialCrop,
     SpatialPad,
     SpatialResample,
+    Flip,
+    Rotate90,
 )
 from monai.transforms.utils import correct_crop_centers
 
@@ -125,6 +127,14 @@ def transform_cases(out):
             save(out, f"{name}.orient_{codes}.affine", o.affine.numpy(), np.float64)
         img = Orientation(axcodes="RAS")(img)
         lab = Orientation(axcodes="RAS")(lab)
+        f = Flip(spatial_axis=[0, 2])(img)
+        save(out, f"{name}.flip02", f)
+        save(out, f"{name}.flip02.affine", f.affine.numpy(), np.float64)
+        for k, axes in [(1, (0, 1)), (3, (1, 2)), (2, (0, 2))]:
+            r = Rotate90(k=k, spatial_axes=axes)(img)
+            tag = f"rot90_k{k}_{axes[0]}{axes[1]}"
+            save(out, f"{name}.{tag}", r)
+            save(out, f"{name}.{tag}.affine", r.affine.numpy(), np.float64)
         for tag, pixdim in [("1.5", (1.5, 1.5, 1.5)), ("aniso", (0.7, 1.1, 1.9))]:
             si = Spacing(pixdim=pixdim, mode="bilinear")(img)
             sl = Spacing(pixdim=pixdim, mode="nearest")(lab)
