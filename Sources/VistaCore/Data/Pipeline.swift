@@ -21,6 +21,19 @@ public struct Case: Sendable {
     self.init(name: item.name, image: try NIfTI.read(item.image), label: try item.label.map { try NIfTI.read($0) })
   }
 
+  /// Stacks cases of equal shape into a batch: image [N, C, X, Y, Z] and label [N, 1, X, Y, Z] (nil if any
+  /// case has none). Same memory layout as MONAI's [N, C, H, W, D] batches.
+  public static func stack(_ cases: [Case]) throws -> (image: Tensor, label: Tensor?) {
+    guard let first = cases.first else { throw VistaError("stack: no cases") }
+    for c in cases where c.image.shape != first.image.shape || c.label?.shape != first.label?.shape {
+      throw VistaError.shapeMismatch("stack", first.image.shape, c.image.shape, expected: "cases of one patch size")
+    }
+    let image = try Tensor(shape: [cases.count] + first.image.shape, scalars: cases.flatMap(\.image.array.scalars))
+    guard cases.allSatisfy({ $0.label != nil }), let l0 = first.label else { return (image, nil) }
+    let label = try Tensor(shape: [cases.count] + l0.shape, scalars: cases.flatMap { $0.label!.array.scalars })
+    return (image, label)
+  }
+
   /// Bytes held by the arrays.
   public var byteCount: Int { (image.array.count + (label?.array.count ?? 0)) * MemoryLayout<Float>.size }
 }

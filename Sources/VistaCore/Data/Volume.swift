@@ -4,7 +4,7 @@ import Foundation
 ///
 /// `array`: [C, X, Y, Z], row-major (Z fastest), like MONAI's channel-first [C, H, W, D] after
 /// EnsureChannelFirst. Labels are volumes with integer-valued floats.
-public struct Volume: Sendable, Equatable {
+public struct Volume: Sendable, Equatable, CustomStringConvertible {
   /// The voxels: [C, X, Y, Z].
   public var array: Tensor
   /// Voxel index (i, j, k) → world mm (nibabel's `img.affine`).
@@ -50,6 +50,9 @@ public struct Volume: Sendable, Equatable {
   public func with(array: Tensor, affine: Affine? = nil, dtype: String? = nil) -> Volume {
     Volume(unchecked: array, affine: affine ?? self.affine, dtype: dtype ?? self.dtype, source: source)
   }
+
+  /// Same as `summary`.
+  public var description: String { summary }
 
   /// A one-line summary: shape, spacing, orientation, dtype.
   public var summary: String {

@@ -34,6 +34,9 @@ import Testing
       #expect(!s.label!.array.scalars.contains(1), "label 1 mapped to 3")
       #expect(s.image.array.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
+    let batch = try Case.stack(samples)
+    #expect(batch.image.shape == [3, 1, 12, 12, 12] && batch.label?.shape == [3, 1, 12, 12, 12])
+    #expect(Array(batch.image.scalars[1728..<3456]) == samples[1].image.array.scalars)
     // The prefetcher yields the same samples as direct calls with the same per-position seeds.
     let pre = Prefetcher(dataset: cache, order: [1, 0, 1], seed: 9)
     var got: [[Case]] = []
