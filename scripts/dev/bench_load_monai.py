@@ -20,11 +20,13 @@ pre = Compose([
 
 def median(f):
     f()
-    ts = []
+    ts, cs = [], []
     for _ in range(5):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         f()
         ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c0)
+    print(f"    (wall {sorted(ts)[2] * 1e3:.1f} ms, cpu {sorted(cs)[2] * 1e3:.1f} ms)")
     return sorted(ts)[2]
 
 

@@ -242,14 +242,35 @@ public enum NIfTI {
   }
 }
 
-/// Copies NIfTI data (x fastest, then y, z, channel) of type T into [C, X, Y, Z] floats.
+/// Copies NIfTI data (x fastest, then y, z, channel) of type T into [C, X, Y, Z] floats, scaled in Float64
+/// when needed (as nibabel, then cast to Float32 as MONAI). Parallel over (c, x) rows of the output.
 private func convertIn<T: BinaryInteger & Sendable>(
   _ raw: UnsafeMutableRawPointer, _: T.Type, _ out: UnsafeMutablePointer<Float>,
   _ nx: Int, _ ny: Int, _ nz: Int, _ nc: Int, _ scaled: Bool, _ slope: Double, _ inter: Double
 ) {
-  let src = raw.assumingMemoryBound(to: T.self)
-  transposeIn(nx, ny, nz, nc, out) { i in
-    scaled ? Float(Double(src[i]) * slope + inter) : Float(src[i])
+  let src = UnsafePointer(raw.assumingMemoryBound(to: T.self))
+  let plane = nx &* ny
+  parallelFor(nc * nx) { cx in
+    let c = cx / nx
+    let x = cx % nx
+    var o = cx &* ny &* nz
+    let base = c &* plane &* nz &+ x
+    for y in 0..<ny {
+      var i = base &+ y &* nx
+      if scaled {
+        for _ in 0..<nz {
+          out[o] = Float(Double(src[i]) * slope + inter)
+          o &+= 1
+          i &+= plane
+        }
+      } else {
+        for _ in 0..<nz {
+          out[o] = Float(src[i])
+          o &+= 1
+          i &+= plane
+        }
+      }
+    }
   }
 }
 
@@ -257,17 +278,7 @@ private func convertIn<T: BinaryFloatingPoint & Sendable>(
   _ raw: UnsafeMutableRawPointer, _: T.Type, _ out: UnsafeMutablePointer<Float>,
   _ nx: Int, _ ny: Int, _ nz: Int, _ nc: Int, _ scaled: Bool, _ slope: Double, _ inter: Double
 ) {
-  let src = raw.assumingMemoryBound(to: T.self)
-  transposeIn(nx, ny, nz, nc, out) { i in
-    scaled ? Float(Double(src[i]) * slope + inter) : Float(src[i])
-  }
-}
-
-/// out[((c·X + x)·Y + y)·Z + z] = value(x + X·(y + Y·(z + Z·c))), parallel over (c, x).
-@inline(__always)
-private func transposeIn(
-  _ nx: Int, _ ny: Int, _ nz: Int, _ nc: Int, _ out: UnsafeMutablePointer<Float>, _ value: (Int) -> Float
-) {
+  let src = UnsafePointer(raw.assumingMemoryBound(to: T.self))
   let plane = nx &* ny
   parallelFor(nc * nx) { cx in
     let c = cx / nx
@@ -277,7 +288,7 @@ private func transposeIn(
     for y in 0..<ny {
       var i = base &+ y &* nx
       for _ in 0..<nz {
-        out[o] = value(i)
+        out[o] = scaled ? Float(Double(src[i]) * slope + inter) : Float(src[i])
         o &+= 1
         i &+= plane
       }

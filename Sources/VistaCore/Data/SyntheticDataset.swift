@@ -2,10 +2,10 @@ import Foundation
 
 /// A synthetic abdominal CT dataset in the Medical Segmentation Decathlon layout (the embedded default).
 ///
-/// Each case: air (−1000 HU), a body ellipse of soft tissue (~30 HU) with a subcutaneous fat ring (−100 HU),
-/// a spine (cortical bone ~700 HU, marrow ~250 HU), a liver (~60 HU) on the patient's right and a spleen
-/// (~50 HU, lobulated) on the left-posterior side, each organ wrapped in a thin fat rim, smooth texture and
-/// Gaussian noise. Size, position and shape vary per case. Voxels are 0.8 × 0.8 × 2.5 mm in LPS orientation
+/// Each case: air (−1000 HU), a body ellipse of soft tissue (~20 HU) with a subcutaneous fat ring (−100 HU),
+/// a spine (cortical bone ~700 HU, marrow ~250 HU), a liver (~62 HU, with darker branching vessels) on the
+/// patient's right and a spleen (~56 HU, homogeneous, lobulated) on the left-posterior side, each organ
+/// wrapped in a thin fat rim, smooth texture and Gaussian noise. Size, position and shape vary per case. Voxels are 0.8 × 0.8 × 2.5 mm in LPS orientation
 /// (like DICOM-derived files), so Orientation and Spacing have work to do. Labels: spleen 1, liver 2.
 public enum SyntheticDataset {
   /// Writes `cases` cases to `folder` (dataset.json, imagesTr/, labelsTr/) and returns the folder.
@@ -62,14 +62,19 @@ public enum SyntheticDataset {
   struct Blob {
     var centre: [Double]
     var radii: [Double]
-    var angle: Double
     var lobes: Double
     var phase: Double
+    let cosA: Double, sinA: Double
+
+    init(centre: [Double], radii: [Double], angle: Double, lobes: Double, phase: Double) {
+      (self.centre, self.radii, self.lobes, self.phase) = (centre, radii, lobes, phase)
+      (cosA, sinA) = (cos(angle), sin(angle))
+    }
 
     /// < 1 inside; the "radius" of a lobulated, rotated ellipsoid.
     @inline(__always) func level(_ x: Double, _ y: Double, _ z: Double) -> Double {
       let dx = x - centre[0], dy = y - centre[1], dz = z - centre[2]
-      let (ca, sa) = (cos(angle), sin(angle))
+      let (ca, sa) = (cosA, sinA)
       let u = (ca * dx + sa * dy) / radii[0]
       let v = (-sa * dx + ca * dy) / radii[1]
       let w = dz / radii[2]
@@ -97,9 +102,11 @@ public enum SyntheticDataset {
       centre: [cx + ax * uni(0.50, 0.62), cy + ay * uni(0.22, 0.40), fz * uni(0.42, 0.58)],
       radii: [ax * uni(0.16, 0.24), ay * uni(0.30, 0.42), fz * uni(0.14, 0.22)],
       angle: uni(-0.9, -0.3), lobes: uni(0.05, 0.2), phase: uni(0, 6.28))
-    let hu = (tissue: uni(25, 35), fat: uni(-110, -90), liver: uni(55, 65), spleen: uni(45, 55))
+    let hu = (tissue: uni(15, 25), fat: uni(-110, -90), liver: uni(58, 66), spleen: uni(52, 60))
     let texture = (0..<6).map { _ in (uni(0.1, 0.5), uni(0.1, 0.5), uni(0.05, 0.3), uni(0, 6.28)) }
-    let noiseSigma = uni(6, 10)
+    // liver vessels: thin sheets' intersections of three random plane waves, ~30 HU
+    let vessels = (0..<3).map { _ in (uni(-0.6, 0.6), uni(-0.6, 0.6), uni(-0.4, 0.4), uni(0, 6.28)) }
+    let noiseSigma = uni(5, 8)
     let sliceSeed = rng.next()
     var image = Tensor(zeros: [1, nx, ny, nz])
     var label = Tensor(zeros: [1, nx, ny, nz])
@@ -129,11 +136,14 @@ public enum SyntheticDataset {
                 let sv = spleen.level(x, y, z)
                 if lv < 1.12 || sv < 1.2 { v = hu.fat + 6 * tex }  // perivisceral fat rim
                 if lv < 1 && e < 0.7 {
-                  v = hu.liver + 5 * tex
+                  v = hu.liver + 3 * tex
+                  var near = 0
+                  for (a, b, c, p) in vessels where abs(sin(a * x + b * y + c * z + p)) < 0.12 { near += 1 }
+                  if near >= 2 { v = 30 + 3 * tex }
                   l = 2
                 }
                 if sv < 1 && e < 0.74 {
-                  v = hu.spleen + 5 * tex
+                  v = hu.spleen + 2 * tex
                   l = 1
                 }
                 v += Double(noise.nextNormal()) * noiseSigma
