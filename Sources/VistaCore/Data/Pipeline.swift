@@ -172,6 +172,20 @@ public struct Pipeline: Sendable, CustomStringConvertible {
     return Pipeline(name: "tutorial-val", steps: steps)
   }
 
+  /// The tutorial's "original spacing" evaluation transforms (val_org_transforms): Orientation RAS and
+  /// Spacing on the image only, ScaleIntensityRange, CropForeground(allow_smaller) of the image, MapLabels on
+  /// the label, which stays on its original grid. Map predictions back with `ResampleToMatch(originalImage)`.
+  public static func tutorialValOrg(pixdim: [Double] = [1.5, 1.5, 1.5], labelMap: [Int: Int] = [1: 3]) -> Pipeline {
+    var steps: [PipelineStep] = [
+      .image(Orientation(axcodes: "RAS")),
+      .image(Spacing(pixdim: pixdim, mode: .bilinear)),
+      .image(ScaleIntensityRange(aMin: -1000, aMax: 1000, bMin: 0, bMax: 1, clip: true)),
+      .image(CropForeground(allowSmaller: true)),
+    ]
+    if !labelMap.isEmpty { steps.append(.label(MapLabels(labelMap))) }
+    return Pipeline(name: "tutorial-val-org", steps: steps)
+  }
+
   static func prefix(pixdim: [Double]) -> [PipelineStep] {
     [
       .image(ScaleIntensityRange(aMin: -1000, aMax: 1000, bMin: 0, bMax: 1, clip: true)),
@@ -180,13 +194,15 @@ public struct Pipeline: Sendable, CustomStringConvertible {
     ]
   }
 
-  /// Pipelines by name: "tutorial-train", "tutorial-val".
+  /// Pipelines by name: "tutorial-train", "tutorial-val", "tutorial-val-org".
   public static func named(_ name: String) throws -> Pipeline {
     switch name {
     case "tutorial-train": return tutorialTrain()
     case "tutorial-val": return tutorialVal()
+    case "tutorial-val-org": return tutorialValOrg()
     default:
-      throw VistaError("transforms: unknown pipeline \"\(name)\" (known: tutorial-train, tutorial-val)")
+      throw VistaError(
+        "transforms: unknown pipeline \"\(name)\" (known: tutorial-train, tutorial-val, tutorial-val-org)")
     }
   }
 

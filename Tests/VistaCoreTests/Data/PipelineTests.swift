@@ -14,6 +14,7 @@ import Testing
     #expect(train.deterministicCount == 3)
     #expect(try Pipeline.named("tutorial-val").deterministicCount == 4)
     #expect(throws: VistaError.self) { try Pipeline.named("nope") }
+    #expect(try Pipeline.named("tutorial-val-org").description.contains("CropForeground(select=x>0, margin=0, allow_smaller=true)  [image]"))
   }
 
   @Test func cachedTrainingSamplesHavePatchShapeAndMappedLabels() throws {
