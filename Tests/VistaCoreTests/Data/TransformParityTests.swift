@@ -66,6 +66,15 @@ import Testing
       #expect(out.array == (try DataGolden.tensor("\(grid).cropfg_\(tag)")), "\(grid) \(tag)")
       expectAffine(out.affine, try DataGolden.affine("\(grid).cropfg_\(tag).affine"), "\(grid) \(tag)")
     }
+    // undo the crop with zeros padding (source grid shifted by a fraction of a voxel so both modes interpolate)
+    let crop = try CropForeground(threshold: 0.5)(sc)
+    var shifted = crop.affine
+    let delta = shifted * Affine.translation([0.3, -0.2, 0.4])
+    for r in 0..<3 { shifted[r, 3] = delta[r, 3] }
+    for mode in [InterpolationMode.bilinear, .nearest] {
+      let back = try ResampleToMatch(sc, mode: mode, padding: .zeros)(crop.with(array: crop.array, affine: shifted))
+      expectArray(back.array, try DataGolden.tensor("\(grid).uncrop_zeros_\(mode.rawValue)"), "\(grid) uncrop \(mode)")
+    }
     let pad = try SpatialPad(spatialSize: [24, 9, 21])(sc)
     #expect(pad.array == (try DataGolden.tensor("\(grid).pad")))
     expectAffine(pad.affine, try DataGolden.affine("\(grid).pad.affine"), "\(grid) pad")

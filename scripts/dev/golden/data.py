@@ -149,6 +149,13 @@ def transform_cases(out):
             cf = CropForeground(select_fn=lambda v: v > 0.5, **kw)(sc)
             save(out, f"{name}.cropfg_{tag}", cf)
             save(out, f"{name}.cropfg_{tag}.affine", cf.affine.numpy(), np.float64)
+            if tag == "m0":  # undo the crop by resampling with zeros padding (shifted grid: a fraction of a voxel)
+                shifted = cf.affine.clone()
+                shifted[:3, 3] += shifted[:3, :3] @ torch.tensor([0.3, -0.2, 0.4], dtype=shifted.dtype)
+                src = MetaTensor(cf.as_tensor(), affine=shifted)
+                for mode in ["bilinear", "nearest"]:
+                    back = SpatialResample(mode=mode, padding_mode="zeros")(src, dst_affine=sc.affine, spatial_size=sc.shape[1:])
+                    save(out, f"{name}.uncrop_zeros_{mode}", back)
         pad = SpatialPad(spatial_size=(24, 9, 21))(sc)
         save(out, f"{name}.pad", pad)
         save(out, f"{name}.pad.affine", pad.affine.numpy(), np.float64)

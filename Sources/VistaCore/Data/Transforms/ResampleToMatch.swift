@@ -12,17 +12,20 @@ public struct ResampleToMatch: Transform {
   public var spatialShape: [Int]
   /// nearest for labels, bilinear for images / probabilities.
   public var mode: InterpolationMode
+  /// border (MONAI's Spacing default) or zeros (outside a crop, e.g. after CropForeground).
+  public var padding: PaddingMode
 
   /// Resample onto `reference`'s grid.
-  public init(_ reference: Volume, mode: InterpolationMode = .nearest) {
-    self.init(affine: reference.affine, spatialShape: reference.spatialShape, mode: mode)
+  public init(_ reference: Volume, mode: InterpolationMode = .nearest, padding: PaddingMode = .border) {
+    self.init(affine: reference.affine, spatialShape: reference.spatialShape, mode: mode, padding: padding)
   }
 
   /// Resample onto an explicit grid.
-  public init(affine: Affine, spatialShape: [Int], mode: InterpolationMode = .nearest) {
+  public init(affine: Affine, spatialShape: [Int], mode: InterpolationMode = .nearest, padding: PaddingMode = .border) {
     self.affine = affine
     self.spatialShape = spatialShape
     self.mode = mode
+    self.padding = padding
   }
 
   public func callAsFunction(_ volume: Volume) throws -> Volume {
@@ -33,11 +36,11 @@ public struct ResampleToMatch: Transform {
     if spatialShape == volume.spatialShape && xform.isClose(to: .identity, atol: 1e-3) {
       return volume.with(array: volume.array, affine: affine)
     }
-    let out = resample(volume.array, xform: xform, outShape: spatialShape, mode: mode)
+    let out = resample(volume.array, xform: xform, outShape: spatialShape, mode: mode, padding: padding)
     return volume.with(array: out, affine: affine, dtype: mode == .nearest ? volume.dtype : "float32")
   }
 
   public var description: String {
-    "ResampleToMatch(shape=\(formatShape(spatialShape)), mode=\"\(mode.rawValue)\")"
+    "ResampleToMatch(shape=\(formatShape(spatialShape)), mode=\"\(mode.rawValue)\", padding_mode=\"\(padding.rawValue)\")"
   }
 }

@@ -119,6 +119,45 @@ func computeShapeOffset(_ shape: [Int], _ inAffine: Affine, _ outAffine: Affine)
   return (outShape, offset)
 }
 
+/// Out-of-volume handling of `resample` (grid_sample's padding_mode).
+public enum PaddingMode: String, Sendable {
+  /// Coordinates clamp to the volume (MONAI Spacing's default).
+  case border
+  /// Samples outside the volume are 0 (how MONAI's inverse of a crop pads).
+  case zeros
+}
+
+/// grid_sample with zeros padding at voxel coordinate `u` of one channel `p` [X, Y, Z].
+@inline(__always)
+func sampleZeros(
+  _ p: UnsafePointer<Float>, _ nx: Int, _ ny: Int, _ nz: Int, _ u: (Double, Double, Double), _ linear: Bool
+) -> Float {
+  if !linear {
+    let xi = u.0.rounded(.toNearestOrEven), yi = u.1.rounded(.toNearestOrEven), zi = u.2.rounded(.toNearestOrEven)
+    guard xi >= 0, yi >= 0, zi >= 0, xi < Double(nx), yi < Double(ny), zi < Double(nz) else { return 0 }
+    return p[(Int(xi) * ny + Int(yi)) * nz + Int(zi)]
+  }
+  let fx = u.0.rounded(.down), fy = u.1.rounded(.down), fz = u.2.rounded(.down)
+  let wx = u.0 - fx, wy = u.1 - fy, wz = u.2 - fz
+  guard fx > -2, fy > -2, fz > -2, fx < Double(nx), fy < Double(ny), fz < Double(nz) else { return 0 }
+  let x0 = Int(fx), y0 = Int(fy), z0 = Int(fz)
+  var v = 0.0
+  for (dx, ax) in [(0, 1 - wx), (1, wx)] {
+    let xi = x0 + dx
+    if xi < 0 || xi >= nx { continue }
+    for (dy, ay) in [(0, 1 - wy), (1, wy)] {
+      let yi = y0 + dy
+      if yi < 0 || yi >= ny { continue }
+      for (dz, az) in [(0, 1 - wz), (1, wz)] {
+        let zi = z0 + dz
+        if zi < 0 || zi >= nz { continue }
+        v += ax * ay * az * Double(p[(xi * ny + yi) * nz + zi])
+      }
+    }
+  }
+  return Float(v)
+}
+
 /// torch's `linspace(-1, 1, n) * (n − 1) / n`: normalised voxel centres (align_corners = false).
 func normalizedCentres(_ n: Int) -> [Double] {
   if n == 1 { return [-1.0 * 0 / 1] }
@@ -172,7 +211,9 @@ struct MonaiGrid {
 /// grid_sample semantics (align_corners = false, border padding): coordinates clamp to [0, n − 1];
 /// bilinear = trilinear weights; nearest rounds half to even. Float64 coordinates and weights, computed along
 /// MONAI's path (`MonaiGrid`). Parallel over output x-slices.
-public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: InterpolationMode) -> Tensor {
+public func resample(
+  _ x: Tensor, xform: Affine, outShape: [Int], mode: InterpolationMode, padding: PaddingMode = .border
+) -> Tensor {
   let (nc, nx, ny, nz) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (ox, oy, oz) = (outShape[0], outShape[1], outShape[2])
   let grid = MonaiGrid(xform: xform, inShape: [nx, ny, nz], outShape: outShape)
@@ -190,6 +231,7 @@ public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: Interpol
   let inSpatial = nx * sxy
   let outSpatial = ox * oy * oz
   let linear = mode == .bilinear
+  let zeros = padding == .zeros
   return Tensor(shape: [nc, ox, oy, oz]) { dst in
     let d = dst.baseAddress!
     x.withUnsafeBufferPointer { srcBuf in
@@ -205,6 +247,13 @@ public func resample(_ x: Tensor, xform: Affine, outShape: [Int], mode: Interpol
             let gx = tZ[k] + py0 + px0 + t3.0
             let gy = tZ[oz &+ k] + py1 + px1 + t3.1
             let gz = tZ[2 &* oz &+ k] + py2 + px2 + t3.2
+            if zeros {
+              let u = (((gx + 1) * fnx - 1) / 2, ((gy + 1) * fny - 1) / 2, ((gz + 1) * fnz - 1) / 2)
+              for c in 0..<nc {
+                d[c &* outSpatial &+ o0 &+ k] = sampleZeros(s + c &* inSpatial, nx, ny, nz, u, linear)
+              }
+              continue
+            }
             let cx = min(max(((gx + 1) * fnx - 1) / 2, 0), maxX)
             let cy = min(max(((gy + 1) * fny - 1) / 2, 0), maxY)
             let cz = min(max(((gz + 1) * fnz - 1) / 2, 0), maxZ)
