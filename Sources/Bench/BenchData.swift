@@ -22,26 +22,42 @@ enum BenchData {
       let tRead = try median { vol = try NIfTI.read(url) }
       let scale = ScaleIntensityRange(aMin: -1000, aMax: 1000, bMin: 0, bMax: 1, clip: true)
       var out = vol
-      let tPre = try median { out = try Spacing(pixdim: [1.5, 1.5, 1.5])(Orientation()(scale(vol))) }
-      let tAll = try median { out = try Spacing(pixdim: [1.5, 1.5, 1.5])(Orientation()(scale(NIfTI.read(url)))) }
+      let tPre = try median {
+        out = try Spacing(pixdim: [1.5, 1.5, 1.5])(Orientation()(scale(vol)))
+      }
+      let tAll = try median {
+        out = try Spacing(pixdim: [1.5, 1.5, 1.5])(Orientation()(scale(NIfTI.read(url))))
+      }
       let scaled = try scale(vol)
       let ras = try Orientation()(scaled)
       let tScale = try median { out = try scale(vol) }
       let tOrient = try median { out = try Orientation()(scaled) }
       let tSpacing = try median { out = try Spacing(pixdim: [1.5, 1.5, 1.5])(ras) }
-      print(String(format: "  scale %.1f ms, orientation %.1f ms, spacing %.1f ms", tScale * 1e3, tOrient * 1e3, tSpacing * 1e3))
+      print(
+        String(
+          format: "  scale %.1f ms, orientation %.1f ms, spacing %.1f ms", tScale * 1e3,
+          tOrient * 1e3, tSpacing * 1e3))
       print("  -> \(out.summary)")
-      print(String(format: "  read %.1f ms, preprocess %.1f ms, load+preprocess %.1f ms", tRead * 1e3, tPre * 1e3, tAll * 1e3))
+      print(
+        String(
+          format: "  read %.1f ms, preprocess %.1f ms, load+preprocess %.1f ms", tRead * 1e3,
+          tPre * 1e3, tAll * 1e3))
       if rest.count > 1 {
         let lurl = URL(fileURLWithPath: rest[1])
         var lab = try NIfTI.read(lurl)
-        let tLab = try median { lab = try Spacing(pixdim: [1.5, 1.5, 1.5], mode: .nearest)(Orientation()(NIfTI.read(lurl))) }
-        print(String(format: "  label load+orient+spacing(nearest) %.1f ms -> %@", tLab * 1e3, lab.summary))
+        let tLab = try median {
+          lab = try Spacing(pixdim: [1.5, 1.5, 1.5], mode: .nearest)(
+            Orientation()(NIfTI.read(lurl)))
+        }
+        print(
+          String(
+            format: "  label load+orient+spacing(nearest) %.1f ms -> %@", tLab * 1e3, lab.summary))
       }
     } else {
       print("no CT at \(ct) (pass a path)")
     }
-    let dir = synthDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("vista-bench-synth")
+    let dir =
+      synthDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("vista-bench-synth")
     let t0 = DispatchTime.now().uptimeNanoseconds
     try SyntheticDataset.write(to: dir, cases: 8, size: [96, 96, 64], seed: 0)
     let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
@@ -62,13 +78,16 @@ enum BenchData {
       times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
       cpu.append(cpuSeconds() - c0)
     }
-    print(String(format: "    (wall %.1f ms, cpu %.1f ms)", times.sorted()[2] * 1e3, cpu.sorted()[2] * 1e3))
+    print(
+      String(
+        format: "    (wall %.1f ms, cpu %.1f ms)", times.sorted()[2] * 1e3, cpu.sorted()[2] * 1e3))
     return times.sorted()[2]
   }
 
   static func cpuSeconds() -> Double {
     var u = rusage()
     getrusage(RUSAGE_SELF.rawValue, &u)
-    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(
+      u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
   }
 }

@@ -21,7 +21,9 @@ public struct Affine: Sendable, Equatable, CustomStringConvertible {
 
   /// A diagonal scaling with a translation.
   public static func diagonal(_ s: [Double], origin: [Double] = [0, 0, 0]) -> Affine {
-    Affine(unchecked: [s[0], 0, 0, origin[0], 0, s[1], 0, origin[1], 0, 0, s[2], origin[2], 0, 0, 0, 1])
+    Affine(unchecked: [
+      s[0], 0, 0, origin[0], 0, s[1], 0, origin[1], 0, 0, s[2], origin[2], 0, 0, 0, 1,
+    ])
   }
 
   /// A pure translation by `t` (in the input space).
@@ -55,7 +57,9 @@ public struct Affine: Sendable, Equatable, CustomStringConvertible {
 
   /// The inverse (Gauss–Jordan with partial pivoting); throws when singular.
   public func inverse() throws -> Affine {
-    guard let inv = invertMatrix(m, n: 4) else { throw VistaError("Affine: matrix is singular: \(self)") }
+    guard let inv = invertMatrix(m, n: 4) else {
+      throw VistaError("Affine: matrix is singular: \(self)")
+    }
     return Affine(unchecked: inv)
   }
 
@@ -79,7 +83,8 @@ public struct Affine: Sendable, Equatable, CustomStringConvertible {
   public var axcodes: String {
     let ornt = ioOrientation(self)
     let labels: [(Character, Character)] = [("L", "R"), ("P", "A"), ("I", "S")]
-    return String(ornt.map { o in o.axis < 0 ? "?" : (o.flip > 0 ? labels[o.axis].1 : labels[o.axis].0) })
+    return String(
+      ornt.map { o in o.axis < 0 ? "?" : (o.flip > 0 ? labels[o.axis].1 : labels[o.axis].0) })
   }
 
   /// Largest absolute entry difference.
@@ -136,13 +141,17 @@ func invertMatrix(_ a: [Double], n: Int) -> [Double]? {
 func matmul3(_ a: [Double], _ b: [Double]) -> [Double] {
   var out = [Double](repeating: 0, count: 9)
   for r in 0..<3 {
-    for c in 0..<3 { out[r * 3 + c] = a[r * 3] * b[c] + a[r * 3 + 1] * b[3 + c] + a[r * 3 + 2] * b[6 + c] }
+    for c in 0..<3 {
+      out[r * 3 + c] = a[r * 3] * b[c] + a[r * 3 + 1] * b[3 + c] + a[r * 3 + 2] * b[6 + c]
+    }
   }
   return out
 }
 
 /// 3×3 transpose.
-func transpose3(_ a: [Double]) -> [Double] { [a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]] }
+func transpose3(_ a: [Double]) -> [Double] {
+  [a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]]
+}
 
 /// One row of a nibabel orientation array: input axis → (output world axis, ±1). axis −1 = dropped.
 struct AxisOrientation: Equatable {
@@ -191,12 +200,14 @@ func axcodesToOrientation(_ codes: String) throws -> [AxisOrientation] {
   var out: [AxisOrientation] = []
   for ch in codes.uppercased() {
     guard let axis = pairs.firstIndex(where: { $0.0 == ch || $0.1 == ch }) else {
-      throw VistaError("orientation: unknown axis code '\(ch)' in \"\(codes)\" (use letters from L/R, P/A, I/S)")
+      throw VistaError(
+        "orientation: unknown axis code '\(ch)' in \"\(codes)\" (use letters from L/R, P/A, I/S)")
     }
     out.append(AxisOrientation(axis: axis, flip: pairs[axis].1 == ch ? 1 : -1))
   }
   guard out.count == 3, Set(out.map(\.axis)).count == 3 else {
-    throw VistaError("orientation: \"\(codes)\" must name each of L/R, P/A, I/S exactly once, e.g. \"RAS\"")
+    throw VistaError(
+      "orientation: \"\(codes)\" must name each of L/R, P/A, I/S exactly once, e.g. \"RAS\"")
   }
   return out
 }

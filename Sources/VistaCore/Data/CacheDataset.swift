@@ -36,7 +36,8 @@ public final class CacheDataset: @unchecked Sendable {
     guard cached.indices.contains(index) else {
       throw VistaError("dataset: index \(index) out of range 0..<\(cached.count)")
     }
-    return try pipeline.run(cached[index], steps: pipeline.deterministicCount..<pipeline.steps.count, using: &rng)
+    return try pipeline.run(
+      cached[index], steps: pipeline.deterministicCount..<pipeline.steps.count, using: &rng)
   }
 
   /// "8 cases cached, 123.4 MB".

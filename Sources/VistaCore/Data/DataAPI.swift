@@ -18,7 +18,9 @@ public func saveNPY(_ volume: Volume, _ path: String) throws {
 }
 
 /// `synthetic_dataset(path, cases, size, seed)`: writes the synthetic MSD folder and opens it as a Dataset.
-public func syntheticDataset(_ path: String, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0) throws
+public func syntheticDataset(
+  _ path: String, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0
+) throws
   -> Dataset
 {
   let url = URL(fileURLWithPath: path)
@@ -27,7 +29,9 @@ public func syntheticDataset(_ path: String, cases: Int = 8, size: [Int] = [96, 
 }
 
 /// `dataset(path)`: an MSD folder.
-public func openDataset(_ path: String) throws -> Dataset { try Dataset(path: URL(fileURLWithPath: path)) }
+public func openDataset(_ path: String) throws -> Dataset {
+  try Dataset(path: URL(fileURLWithPath: path))
+}
 
 /// `transforms(name)`: a named pipeline ("tutorial-train", "tutorial-val").
 public func namedTransforms(_ name: String) throws -> Pipeline { try Pipeline.named(name) }

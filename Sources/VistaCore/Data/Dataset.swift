@@ -22,7 +22,9 @@ public struct DataItem: Sendable, Equatable, CustomStringConvertible {
     return n
   }
 
-  public var description: String { "\(name): \(image.lastPathComponent) + \(label?.lastPathComponent ?? "no label")" }
+  public var description: String {
+    "\(name): \(image.lastPathComponent) + \(label?.lastPathComponent ?? "no label")"
+  }
 }
 
 /// A list of image/label pairs: an MSD folder (dataset.json or imagesTr/labelsTr) or explicit pairs.
@@ -66,7 +68,8 @@ public struct Dataset: Sendable, CustomStringConvertible {
       do { obj = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) } catch {
         throw VistaError("dataset: \(json.path) is not valid JSON: \(error.localizedDescription)")
       }
-      guard let dict = obj as? [String: Any], let training = dict["training"] as? [[String: Any]] else {
+      guard let dict = obj as? [String: Any], let training = dict["training"] as? [[String: Any]]
+      else {
         throw VistaError("dataset: \(json.path) has no \"training\" list of {image, label} entries")
       }
       if let labels = dict["labels"] as? [String: Any] {
@@ -77,7 +80,8 @@ public struct Dataset: Sendable, CustomStringConvertible {
           throw VistaError("dataset: an entry of \(json.path) has no \"image\"")
         }
         return DataItem(
-          image: Dataset.resolve(image, in: path), label: (entry["label"] as? String).map { Dataset.resolve($0, in: path) })
+          image: Dataset.resolve(image, in: path),
+          label: (entry["label"] as? String).map { Dataset.resolve($0, in: path) })
       }
     } else {
       let imagesDir = path.appendingPathComponent("imagesTr")
@@ -89,15 +93,19 @@ public struct Dataset: Sendable, CustomStringConvertible {
       }
       items = names.map { n in
         let label = labelsDir.appendingPathComponent(n)
-        return DataItem(image: imagesDir.appendingPathComponent(n), label: fm.fileExists(atPath: label.path) ? label : nil)
+        return DataItem(
+          image: imagesDir.appendingPathComponent(n),
+          label: fm.fileExists(atPath: label.path) ? label : nil)
       }
     }
     for item in items where !fm.fileExists(atPath: item.image.path) {
       throw VistaError("dataset: \(item.name): image file missing: \(item.image.path)")
     }
-    for item in items { if let l = item.label, !fm.fileExists(atPath: l.path) {
-      throw VistaError("dataset: \(item.name): label file missing: \(l.path)")
-    } }
+    for item in items {
+      if let l = item.label, !fm.fileExists(atPath: l.path) {
+        throw VistaError("dataset: \(item.name): label file missing: \(l.path)")
+      }
+    }
   }
 
   static func resolve(_ p: String, in root: URL) -> URL {
@@ -116,28 +124,42 @@ public struct Dataset: Sendable, CustomStringConvertible {
     }
     let images = items.map(\.image).sorted { $0.path < $1.path }
     let labels = items.compactMap(\.label).sorted { $0.path < $1.path }
-    let zipped = images.enumerated().map { DataItem(image: $0.element, label: labels.count == images.count ? labels[$0.offset] : nil) }
+    let zipped = images.enumerated().map {
+      DataItem(image: $0.element, label: labels.count == images.count ? labels[$0.offset] : nil)
+    }
     return (Array(zipped.dropLast(validation)), Array(zipped.suffix(validation)))
   }
 
   /// A seeded random split: `validationFraction` of the cases (at least 1) go to validation.
-  public func split(validationFraction: Double, seed: UInt64 = 0) throws -> (train: [DataItem], val: [DataItem]) {
+  public func split(validationFraction: Double, seed: UInt64 = 0) throws -> (
+    train: [DataItem], val: [DataItem]
+  ) {
     guard validationFraction > 0, validationFraction < 1, items.count >= 2 else {
-      throw VistaError("dataset: validation fraction must be in (0, 1) with ≥ 2 cases, got \(validationFraction)")
+      throw VistaError(
+        "dataset: validation fraction must be in (0, 1) with ≥ 2 cases, got \(validationFraction)")
     }
     var order = Array(items.indices)
     var rng = RandomGenerator(seed: seed)
-    for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
-    let nVal = min(items.count - 1, max(1, Int((Double(items.count) * validationFraction).rounded())))
+    for i in stride(from: order.count - 1, to: 0, by: -1) {
+      order.swapAt(i, rng.nextInt(below: i + 1))
+    }
+    let nVal = min(
+      items.count - 1, max(1, Int((Double(items.count) * validationFraction).rounded())))
     let val = Set(order.prefix(nVal))
-    return (items.indices.filter { !val.contains($0) }.map { items[$0] }, order.prefix(nVal).sorted().map { items[$0] })
+    return (
+      items.indices.filter { !val.contains($0) }.map { items[$0] },
+      order.prefix(nVal).sorted().map { items[$0] }
+    )
   }
 
   /// The bundle's folds json (`{"training": [{image, label, fold}]}`): fold `fold` is validation.
-  public static func folds(json: URL, fold: Int, root: URL) throws -> (train: [DataItem], val: [DataItem]) {
+  public static func folds(json: URL, fold: Int, root: URL) throws -> (
+    train: [DataItem], val: [DataItem]
+  ) {
     let obj: Any
     do { obj = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) } catch {
-      throw VistaError("dataset: cannot read folds json \(json.path): \(error.localizedDescription)")
+      throw VistaError(
+        "dataset: cannot read folds json \(json.path): \(error.localizedDescription)")
     }
     guard let dict = obj as? [String: Any], let list = dict["training"] as? [[String: Any]] else {
       throw VistaError("dataset: \(json.path) has no \"training\" list of {image, label, fold}")
@@ -148,15 +170,21 @@ public struct Dataset: Sendable, CustomStringConvertible {
       guard let image = e["image"] as? String, let f = (e["fold"] as? NSNumber)?.intValue else {
         throw VistaError("dataset: an entry of \(json.path) lacks \"image\" or \"fold\"")
       }
-      let item = DataItem(image: resolve(image, in: root), label: (e["label"] as? String).map { resolve($0, in: root) })
+      let item = DataItem(
+        image: resolve(image, in: root),
+        label: (e["label"] as? String).map { resolve($0, in: root) })
       if f == fold { val.append(item) } else { train.append(item) }
     }
-    guard !val.isEmpty else { throw VistaError("dataset: no case has fold \(fold) in \(json.path)") }
+    guard !val.isEmpty else {
+      throw VistaError("dataset: no case has fold \(fold) in \(json.path)")
+    }
     return (train, val)
   }
 
   public var description: String {
-    let labels = labelNames.keys.sorted().map { "\($0): \(labelNames[$0]!)" }.joined(separator: ", ")
-    return "Dataset(\(items.count) cases\(root.map { " in \($0.path)" } ?? "")\(labels.isEmpty ? "" : "; labels {\(labels)}"))"
+    let labels = labelNames.keys.sorted().map { "\($0): \(labelNames[$0]!)" }.joined(
+      separator: ", ")
+    return
+      "Dataset(\(items.count) cases\(root.map { " in \($0.path)" } ?? "")\(labels.isEmpty ? "" : "; labels {\(labels)}"))"
   }
 }

@@ -49,7 +49,10 @@ public enum NIfTI {
     let raw = rawBuffer
     var slope = Double(p.scl_slope)
     var inter = Double(p.scl_inter)
-    if slope == 0 || !slope.isFinite { slope = 1; inter = 0 }
+    if slope == 0 || !slope.isFinite {
+      slope = 1
+      inter = 0
+    }
     if !inter.isFinite { inter = 0 }
     let scaled = !(slope == 1 && inter == 0)
     let array = Tensor(shape: [nc, nx, ny, nz]) { dst in
@@ -64,7 +67,9 @@ public enum NIfTI {
       default: convertIn(raw, UInt16.self, out, nx, ny, nz, nc, scaled, slope, inter)
       }
     }
-    let pixdim = withUnsafeBytes(of: p.pixdim) { Array($0.bindMemory(to: Float.self)) }.map { Double($0) }
+    let pixdim = withUnsafeBytes(of: p.pixdim) { Array($0.bindMemory(to: Float.self)) }.map {
+      Double($0)
+    }
     let affine = nibabelAffine(p, dims: Array(dimAll[1...ndim]), pixdim: pixdim, ndim: ndim)
     return Volume(unchecked: array, affine: affine, dtype: scaled ? "float32" : dtype, source: path)
   }
@@ -78,7 +83,9 @@ public enum NIfTI {
           + "(supported: uint8, int8, int16, uint16, int32, float32, float64)")
     }
     let dataPath = p.iname.map { String(cString: $0) } ?? path
-    guard let f = znzopen(dataPath, "rb", 1) else { throw VistaError("load_nifti: cannot open \(dataPath)") }
+    guard let f = znzopen(dataPath, "rb", 1) else {
+      throw VistaError("load_nifti: cannot open \(dataPath)")
+    }
     var ff: znzFile? = f
     defer { Xznzclose(&ff) }
     let buf = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
@@ -92,7 +99,8 @@ public enum NIfTI {
     guard got == bytes else {
       buf.deallocate()
       throw VistaError(
-        "load_nifti: \(path) is truncated or corrupt: expected \(bytes) bytes of voxel data, read \(got)")
+        "load_nifti: \(path) is truncated or corrupt: expected \(bytes) bytes of voxel data, read \(got)"
+      )
     }
     if p.byteorder != nifti_short_order() && p.swapsize > 1 {
       nifti_swap_Nbytes(p.nvox, p.swapsize, buf)
@@ -105,8 +113,13 @@ public enum NIfTI {
     if p.sform_code != 0 {
       var m = [Double](repeating: 0, count: 16)
       var s = p.sto_xyz
-      for r in 0..<4 { for c in 0..<4 { m[r * 4 + c] = Double(cnifti_mat44_get(&s, Int32(r), Int32(c))) } }
-      m[12] = 0; m[13] = 0; m[14] = 0; m[15] = 1
+      for r in 0..<4 {
+        for c in 0..<4 { m[r * 4 + c] = Double(cnifti_mat44_get(&s, Int32(r), Int32(c))) }
+      }
+      m[12] = 0
+      m[13] = 0
+      m[14] = 0
+      m[15] = 1
       return Affine(unchecked: m)
     }
     if p.qform_code != 0 {
@@ -118,7 +131,10 @@ public enum NIfTI {
       let vox = [pixdim[1], pixdim[2], pixdim[3] * qfac]
       var m = [Double](repeating: 0, count: 16)
       for r in 0..<3 { for col in 0..<3 { m[r * 4 + col] = rot[r * 3 + col] * vox[col] } }
-      m[3] = Double(p.qoffset_x); m[7] = Double(p.qoffset_y); m[11] = Double(p.qoffset_z); m[15] = 1
+      m[3] = Double(p.qoffset_x)
+      m[7] = Double(p.qoffset_y)
+      m[11] = Double(p.qoffset_z)
+      m[15] = 1
       return Affine(unchecked: m)
     }
     // nibabel's shape_zoom_affine with x_flip: centre of the image at the world origin.
@@ -154,7 +170,9 @@ public enum NIfTI {
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw VistaError("load_nifti: cannot read \(path): permission denied")
     }
-    guard let f = znzopen(path, "rb", 1) else { throw VistaError("load_nifti: cannot open \(path)") }
+    guard let f = znzopen(path, "rb", 1) else {
+      throw VistaError("load_nifti: cannot open \(path)")
+    }
     var head = [UInt8](repeating: 0, count: 348)
     let n = head.withUnsafeMutableBytes { znzread($0.baseAddress, 1, 348, f) }
     var ff: znzFile? = f
@@ -162,11 +180,13 @@ public enum NIfTI {
     let le = head.withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(as: Int32.self)) }
     let be = head.withUnsafeBytes { Int32(bigEndian: $0.loadUnaligned(as: Int32.self)) }
     if n >= 4 && (le == 540 || be == 540) {
-      throw VistaError("load_nifti: \(path) is NIfTI-2, which is not supported yet (save it as NIfTI-1)")
+      throw VistaError(
+        "load_nifti: \(path) is NIfTI-2, which is not supported yet (save it as NIfTI-1)")
     }
     let magic = String(decoding: head[344..<347], as: UTF8.self)
     guard n == 348, le == 348 || be == 348, magic == "n+1" || magic == "ni1" else {
-      throw VistaError("load_nifti: \(path) is not a NIfTI-1 file (no valid 348-byte header with magic n+1)")
+      throw VistaError(
+        "load_nifti: \(path) is not a NIfTI-1 file (no valid 348-byte header with magic n+1)")
     }
   }
 
@@ -181,7 +201,8 @@ public enum NIfTI {
     }
     let want = dtype ?? (writeTypes[volume.dtype] != nil ? volume.dtype : "float32")
     guard let code = writeTypes[want] else {
-      throw VistaError("save_nifti: cannot write dtype \(want) (use float32, int16, uint8 or int32)")
+      throw VistaError(
+        "save_nifti: cannot write dtype \(want) (use float32, int16, uint8 or int32)")
     }
     let (nc, nx, ny, nz) = (volume.shape[0], volume.shape[1], volume.shape[2], volume.shape[3])
     let dims: [Int32] = [nc > 1 ? 4 : 3, Int32(nx), Int32(ny), Int32(nz), Int32(nc), 1, 1, 1]
@@ -203,8 +224,10 @@ public enum NIfTI {
     for r in 0..<4 {
       for c in 0..<4 { cnifti_mat44_set(&m, Int32(r), Int32(c), Float(volume.affine[r, c])) }
     }
-    var (qb, qc, qd, qx, qy, qz, dx, dy, dz, qfac): (Float, Float, Float, Float, Float, Float, Float, Float, Float, Float)
-      = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var (qb, qc, qd, qx, qy, qz, dx, dy, dz, qfac):
+      (Float, Float, Float, Float, Float, Float, Float, Float, Float, Float) = (
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+      )
     nifti_mat44_to_quatern(m, &qb, &qc, &qd, &qx, &qy, &qz, &dx, &dy, &dz, &qfac)
     let sp = volume.affine.spacing.map(Float.init)
     nim.pointee.sto_xyz = m
@@ -222,7 +245,8 @@ public enum NIfTI {
     // Write to a temporary sibling, then rename: a reader never sees half a file.
     let dir = url.deletingLastPathComponent()
     let ext = path.hasSuffix(".nii.gz") ? ".nii.gz" : ".nii"
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))\(ext)")
+    let tmp = dir.appendingPathComponent(
+      ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))\(ext)")
     guard FileManager.default.fileExists(atPath: dir.path) else {
       throw VistaError("save_nifti: folder does not exist: \(dir.path)")
     }

@@ -18,24 +18,32 @@ public struct Case: Sendable {
 
   /// Loads the item's NIfTI files.
   public init(loading item: DataItem) throws {
-    self.init(name: item.name, image: try NIfTI.read(item.image), label: try item.label.map { try NIfTI.read($0) })
+    self.init(
+      name: item.name, image: try NIfTI.read(item.image),
+      label: try item.label.map { try NIfTI.read($0) })
   }
 
   /// Stacks cases of equal shape into a batch: image [N, C, X, Y, Z] and label [N, 1, X, Y, Z] (nil if any
   /// case has none). Same memory layout as MONAI's [N, C, H, W, D] batches.
   public static func stack(_ cases: [Case]) throws -> (image: Tensor, label: Tensor?) {
     guard let first = cases.first else { throw VistaError("stack: no cases") }
-    for c in cases where c.image.shape != first.image.shape || c.label?.shape != first.label?.shape {
-      throw VistaError.shapeMismatch("stack", first.image.shape, c.image.shape, expected: "cases of one patch size")
+    for c in cases where c.image.shape != first.image.shape || c.label?.shape != first.label?.shape
+    {
+      throw VistaError.shapeMismatch(
+        "stack", first.image.shape, c.image.shape, expected: "cases of one patch size")
     }
-    let image = try Tensor(shape: [cases.count] + first.image.shape, scalars: cases.flatMap(\.image.array.scalars))
+    let image = try Tensor(
+      shape: [cases.count] + first.image.shape, scalars: cases.flatMap(\.image.array.scalars))
     guard cases.allSatisfy({ $0.label != nil }), let l0 = first.label else { return (image, nil) }
-    let label = try Tensor(shape: [cases.count] + l0.shape, scalars: cases.flatMap { $0.label!.array.scalars })
+    let label = try Tensor(
+      shape: [cases.count] + l0.shape, scalars: cases.flatMap { $0.label!.array.scalars })
     return (image, label)
   }
 
   /// Bytes held by the arrays.
-  public var byteCount: Int { (image.array.count + (label?.array.count ?? 0)) * MemoryLayout<Float>.size }
+  public var byteCount: Int {
+    (image.array.count + (label?.array.count ?? 0)) * MemoryLayout<Float>.size
+  }
 }
 
 /// One step of a dictionary pipeline (MONAI's `...d` transforms): maps a case to one or more cases.
@@ -100,7 +108,8 @@ public enum PipelineStep: Sendable, CustomStringConvertible {
     case .image(let t): return "\(t)  [image]"
     case .label(let t): return "\(t)  [label]"
     case .both(let a, let b):
-      return a.description == b.description ? "\(a)  [image, label]" : "\(a)  [image]; \(b)  [label]"
+      return a.description == b.description
+        ? "\(a)  [image, label]" : "\(a)  [image]; \(b)  [label]"
     case .cropForeground(let t): return "\(t)  [image, label; source image]"
     case .randCrop(let t): return "\(t)  [image, label]"
     case .random(let t): return t.description
@@ -125,7 +134,9 @@ public struct Pipeline: Sendable, CustomStringConvertible {
   public var deterministicCount: Int { steps.firstIndex(where: \.isRandom) ?? steps.count }
 
   /// Runs steps `range` on a case.
-  public func run(_ c: Case, steps range: Range<Int>? = nil, using rng: inout RandomGenerator) throws -> [Case] {
+  public func run(_ c: Case, steps range: Range<Int>? = nil, using rng: inout RandomGenerator)
+    throws -> [Case]
+  {
     var cases = [c]
     for step in steps[range ?? steps.indices] {
       cases = try cases.flatMap { try step.apply($0, using: &rng) }
@@ -156,7 +167,10 @@ public struct Pipeline: Sendable, CustomStringConvertible {
     labelMap: [Int: Int] = [1: 3], augment: Bool = false
   ) -> Pipeline {
     var steps = prefix(pixdim: pixdim)
-    steps.append(.randCrop(RandCropByPosNegLabel(spatialSize: patch, pos: 1, neg: 1, numSamples: numSamples, imageThreshold: 0)))
+    steps.append(
+      .randCrop(
+        RandCropByPosNegLabel(
+          spatialSize: patch, pos: 1, neg: 1, numSamples: numSamples, imageThreshold: 0)))
     if augment {
       steps.append(.random(RandScaleIntensity(factors: 0.1, prob: 0.1)))
       steps.append(.random(RandShiftIntensity(offsets: 0.1, prob: 0.1)))
@@ -166,7 +180,9 @@ public struct Pipeline: Sendable, CustomStringConvertible {
   }
 
   /// The tutorial's validation transforms: the training prefix, no crop, then MapLabels {1: 3}.
-  public static func tutorialVal(pixdim: [Double] = [1.5, 1.5, 1.5], labelMap: [Int: Int] = [1: 3]) -> Pipeline {
+  public static func tutorialVal(pixdim: [Double] = [1.5, 1.5, 1.5], labelMap: [Int: Int] = [1: 3])
+    -> Pipeline
+  {
     var steps = prefix(pixdim: pixdim)
     if !labelMap.isEmpty { steps.append(.label(MapLabels(labelMap))) }
     return Pipeline(name: "tutorial-val", steps: steps)
@@ -175,7 +191,9 @@ public struct Pipeline: Sendable, CustomStringConvertible {
   /// The tutorial's "original spacing" evaluation transforms (val_org_transforms): Orientation RAS and
   /// Spacing on the image only, ScaleIntensityRange, CropForeground(allow_smaller) of the image, MapLabels on
   /// the label, which stays on its original grid. Map predictions back with `ResampleToMatch(originalImage)`.
-  public static func tutorialValOrg(pixdim: [Double] = [1.5, 1.5, 1.5], labelMap: [Int: Int] = [1: 3]) -> Pipeline {
+  public static func tutorialValOrg(
+    pixdim: [Double] = [1.5, 1.5, 1.5], labelMap: [Int: Int] = [1: 3]
+  ) -> Pipeline {
     var steps: [PipelineStep] = [
       .image(Orientation(axcodes: "RAS")),
       .image(Spacing(pixdim: pixdim, mode: .bilinear)),
@@ -202,7 +220,8 @@ public struct Pipeline: Sendable, CustomStringConvertible {
     case "tutorial-val-org": return tutorialValOrg()
     default:
       throw VistaError(
-        "transforms: unknown pipeline \"\(name)\" (known: tutorial-train, tutorial-val, tutorial-val-org)")
+        "transforms: unknown pipeline \"\(name)\" (known: tutorial-train, tutorial-val, tutorial-val-org)"
+      )
     }
   }
 

@@ -12,7 +12,9 @@ public enum SyntheticDataset {
   ///
   /// `size` is [X, Y, Z] in voxels. The same seed gives the same files.
   @discardableResult
-  public static func write(to folder: URL, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0) throws
+  public static func write(
+    to folder: URL, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0
+  ) throws
     -> URL
   {
     guard cases > 0 else { throw VistaError("synthetic_dataset: cases must be ≥ 1, got \(cases)") }
@@ -26,7 +28,8 @@ public enum SyntheticDataset {
       try fm.createDirectory(at: images, withIntermediateDirectories: true)
       try fm.createDirectory(at: labels, withIntermediateDirectories: true)
     } catch {
-      throw VistaError("synthetic_dataset: cannot create \(folder.path): \(error.localizedDescription)")
+      throw VistaError(
+        "synthetic_dataset: cannot create \(folder.path): \(error.localizedDescription)")
     }
     var training: [[String: String]] = []
     for c in 0..<cases {
@@ -38,7 +41,8 @@ public enum SyntheticDataset {
     }
     let json: [String: Any] = [
       "name": "SyntheticSpleen",
-      "description": "Synthetic abdominal CT (vista synthetic_dataset, seed \(seed)); spleen 1, liver 2",
+      "description":
+        "Synthetic abdominal CT (vista synthetic_dataset, seed \(seed)); spleen 1, liver 2",
       "tensorImageSize": "3D",
       "modality": ["0": "CT"],
       "labels": ["0": "background", "1": "spleen", "2": "liver"],
@@ -47,7 +51,8 @@ public enum SyntheticDataset {
       "training": training,
       "test": [String](),
     ]
-    let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+    let data = try JSONSerialization.data(
+      withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
     try writeAtomically(data, to: folder.appendingPathComponent("dataset.json"))
     return folder
   }
@@ -73,7 +78,9 @@ public enum SyntheticDataset {
 
     /// < 1 inside; the "radius" of a lobulated, rotated ellipsoid.
     @inline(__always) func level(_ x: Double, _ y: Double, _ z: Double) -> Double {
-      let dx = x - centre[0], dy = y - centre[1], dz = z - centre[2]
+      let dx = x - centre[0]
+      let dy = y - centre[1]
+      let dz = z - centre[2]
       let (ca, sa) = (cosA, sinA)
       let u = (ca * dx + sa * dy) / radii[0]
       let v = (-sa * dx + ca * dy) / radii[1]
@@ -91,8 +98,10 @@ public enum SyntheticDataset {
     let (fx, fy, fz) = (Double(nx), Double(ny), Double(nz))
     func uni(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * rng.nextDouble() }
     // Voxel axes: i → patient left, j → posterior, k → superior (LPS).
-    let cx = fx / 2 + uni(-2, 2), cy = fy / 2 + uni(-2, 2)
-    let ax = fx * uni(0.40, 0.46), ay = fy * uni(0.31, 0.36)
+    let cx = fx / 2 + uni(-2, 2)
+    let cy = fy / 2 + uni(-2, 2)
+    let ax = fx * uni(0.40, 0.46)
+    let ay = fy * uni(0.31, 0.36)
     let spine = [cx + uni(-1, 1), cy + ay * 0.62, fy * 0.065]
     let liver = Blob(
       centre: [cx - ax * uni(0.38, 0.48), cy - ay * uni(0.05, 0.2), fz * uni(0.5, 0.62)],
@@ -105,14 +114,16 @@ public enum SyntheticDataset {
     let hu = (tissue: uni(15, 25), fat: uni(-110, -90), liver: uni(58, 66), spleen: uni(52, 60))
     let texture = (0..<6).map { _ in (uni(0.1, 0.5), uni(0.1, 0.5), uni(0.05, 0.3), uni(0, 6.28)) }
     // liver vessels: thin sheets' intersections of three random plane waves, ~30 HU
-    let vessels = (0..<3).map { _ in (uni(-0.6, 0.6), uni(-0.6, 0.6), uni(-0.4, 0.4), uni(0, 6.28)) }
+    let vessels = (0..<3).map { _ in (uni(-0.6, 0.6), uni(-0.6, 0.6), uni(-0.4, 0.4), uni(0, 6.28))
+    }
     let noiseSigma = uni(5, 8)
     let sliceSeed = rng.next()
     var image = Tensor(zeros: [1, nx, ny, nz])
     var label = Tensor(zeros: [1, nx, ny, nz])
     image.withUnsafeMutableBufferPointer { ib in
       label.withUnsafeMutableBufferPointer { lb in
-        let img = ib.baseAddress!, lab = lb.baseAddress!
+        let img = ib.baseAddress!
+        let lab = lb.baseAddress!
         parallelFor(nx) { i in
           var noise = RandomGenerator(seed: sliceSeed &+ UInt64(i))
           let x = Double(i)
@@ -130,7 +141,8 @@ public enum SyntheticDataset {
                 var tex = 0.0
                 for (a, b, c, p) in texture { tex += sin(a * x + b * y + c * z + p) }
                 v = e > 0.78 ? hu.fat + 8 * tex : hu.tissue + 4 * tex
-                let ds = ((x - spine[0]) * (x - spine[0]) + (y - spine[1]) * (y - spine[1])).squareRoot()
+                let ds = ((x - spine[0]) * (x - spine[0]) + (y - spine[1]) * (y - spine[1]))
+                  .squareRoot()
                 if ds < spine[2] { v = ds < spine[2] * 0.7 ? 250 + 30 * tex : 700 + 20 * tex }
                 let lv = liver.level(x, y, z)
                 let sv = spleen.level(x, y, z)
@@ -138,7 +150,9 @@ public enum SyntheticDataset {
                 if lv < 1 && e < 0.7 {
                   v = hu.liver + 3 * tex
                   var near = 0
-                  for (a, b, c, p) in vessels where abs(sin(a * x + b * y + c * z + p)) < 0.12 { near += 1 }
+                  for (a, b, c, p) in vessels where abs(sin(a * x + b * y + c * z + p)) < 0.12 {
+                    near += 1
+                  }
                   if near >= 2 { v = 30 + 3 * tex }
                   l = 2
                 }

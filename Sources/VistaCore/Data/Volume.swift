@@ -15,7 +15,9 @@ public struct Volume: Sendable, Equatable, CustomStringConvertible {
   public var source: String?
 
   /// Wraps an array [C, X, Y, Z] (or [X, Y, Z], given a channel axis) and an affine.
-  public init(array: Tensor, affine: Affine = .identity, dtype: String = "float32", source: String? = nil) throws {
+  public init(
+    array: Tensor, affine: Affine = .identity, dtype: String = "float32", source: String? = nil
+  ) throws {
     var a = array
     if a.rank == 3 { a = try a.reshaped([1] + a.shape) }
     guard a.rank == 4 else {
@@ -48,7 +50,8 @@ public struct Volume: Sendable, Equatable, CustomStringConvertible {
 
   /// The same geometry with another array (same spatial shape required by callers).
   public func with(array: Tensor, affine: Affine? = nil, dtype: String? = nil) -> Volume {
-    Volume(unchecked: array, affine: affine ?? self.affine, dtype: dtype ?? self.dtype, source: source)
+    Volume(
+      unchecked: array, affine: affine ?? self.affine, dtype: dtype ?? self.dtype, source: source)
   }
 
   /// Same as `summary`.

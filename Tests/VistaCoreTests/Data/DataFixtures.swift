@@ -27,7 +27,11 @@ enum DataGolden {
     #expect(header.contains("'<f8'"), "\(name): expected float64")
     let body = data.subdata(in: (10 + headerLen)..<data.count)
     let values = body.withUnsafeBytes { raw in
-      (0..<(raw.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+      (0..<(raw.count / 8)).map {
+        Double(
+          bitPattern: UInt64(
+            littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+      }
     }
     return values
   }

@@ -6,17 +6,27 @@ import Testing
 
 @Suite struct DatasetTests {
   func folder(names: [String], json: Bool) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ds-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ds-\(UUID().uuidString)")
     let fm = FileManager.default
-    try fm.createDirectory(at: dir.appendingPathComponent("imagesTr"), withIntermediateDirectories: true)
-    try fm.createDirectory(at: dir.appendingPathComponent("labelsTr"), withIntermediateDirectories: true)
+    try fm.createDirectory(
+      at: dir.appendingPathComponent("imagesTr"), withIntermediateDirectories: true)
+    try fm.createDirectory(
+      at: dir.appendingPathComponent("labelsTr"), withIntermediateDirectories: true)
     for n in names {
-      for sub in ["imagesTr", "labelsTr"] { try Data().write(to: dir.appendingPathComponent("\(sub)/\(n).nii.gz")) }
+      for sub in ["imagesTr", "labelsTr"] {
+        try Data().write(to: dir.appendingPathComponent("\(sub)/\(n).nii.gz"))
+      }
     }
     if json {
-      let training = names.map { "{\"image\": \"./imagesTr/\($0).nii.gz\", \"label\": \"./labelsTr/\($0).nii.gz\"}" }
-      try Data("{\"labels\": {\"0\": \"background\", \"1\": \"spleen\"}, \"training\": [\(training.joined(separator: ","))]}".utf8)
-        .write(to: dir.appendingPathComponent("dataset.json"))
+      let training = names.map {
+        "{\"image\": \"./imagesTr/\($0).nii.gz\", \"label\": \"./labelsTr/\($0).nii.gz\"}"
+      }
+      try Data(
+        "{\"labels\": {\"0\": \"background\", \"1\": \"spleen\"}, \"training\": [\(training.joined(separator: ","))]}"
+          .utf8
+      )
+      .write(to: dir.appendingPathComponent("dataset.json"))
     }
     return dir
   }
@@ -28,8 +38,15 @@ import Testing
       defer { try? FileManager.default.removeItem(at: dir) }
       let data = try Dataset(path: dir)
       let (train, val) = try data.tutorialSplit()
-      #expect(train.map(\.name) == ["spleen_1", "spleen_10", "spleen_12", "spleen_13", "spleen_2", "spleen_3"])
-      #expect(val.map(\.name) == ["spleen_56", "spleen_59", "spleen_6", "spleen_60", "spleen_61", "spleen_62", "spleen_63", "spleen_8", "spleen_9"])
+      #expect(
+        train.map(\.name) == [
+          "spleen_1", "spleen_10", "spleen_12", "spleen_13", "spleen_2", "spleen_3",
+        ])
+      #expect(
+        val.map(\.name) == [
+          "spleen_56", "spleen_59", "spleen_6", "spleen_60", "spleen_61", "spleen_62", "spleen_63",
+          "spleen_8", "spleen_9",
+        ])
       #expect(val.allSatisfy { $0.label!.lastPathComponent == $0.image.lastPathComponent })
       if json { #expect(data.labelNames[1] == "spleen") }
     }
@@ -50,11 +67,13 @@ import Testing
     let dir = try folder(names: ["a", "b", "c"], json: false)
     defer { try? FileManager.default.removeItem(at: dir) }
     let folds = dir.appendingPathComponent("folds.json")
-    try Data("""
+    try Data(
+      """
       {"training": [{"image": "imagesTr/a.nii.gz", "label": "labelsTr/a.nii.gz", "fold": 0},
                     {"image": "imagesTr/b.nii.gz", "label": "labelsTr/b.nii.gz", "fold": 1},
                     {"image": "imagesTr/c.nii.gz", "label": "labelsTr/c.nii.gz", "fold": 0}]}
-      """.utf8).write(to: folds)
+      """.utf8
+    ).write(to: folds)
     let (train, val) = try Dataset.folds(json: folds, fold: 0, root: dir)
     #expect(train.map(\.name) == ["b"] && val.map(\.name) == ["a", "c"])
   }

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct NIfTITests {
   static let cases = [
-    "qform_int16_scaled", "sform_float64_lps", "noxform_uint8", "ext_int32_4d", "plain_int8", "plain_uint16",
+    "qform_int16_scaled", "sform_float64_lps", "noxform_uint8", "ext_int32_4d", "plain_int8",
+    "plain_uint16",
     "channels_float32",
   ]
 
@@ -26,7 +27,8 @@ import Testing
   }
 
   @Test(arguments: ["float32", "int16", "uint8"]) func writeThenReadIsExact(dtype: String) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nifti-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "nifti-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     var rng = RandomGenerator(seed: 3)
@@ -49,12 +51,15 @@ import Testing
   }
 
   @Test func errorsNameTheFile() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nifti-bad-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "nifti-bad-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let missing = dir.appendingPathComponent("nope.nii.gz")
     #expect(throws: VistaError.self) { try NIfTI.read(missing) }
-    do { _ = try NIfTI.read(missing) } catch let e as VistaError { #expect(e.message.contains("nope.nii.gz")) }
+    do { _ = try NIfTI.read(missing) } catch let e as VistaError {
+      #expect(e.message.contains("nope.nii.gz"))
+    }
 
     let text = dir.appendingPathComponent("text.nii")
     try Data("hello, not a nifti".utf8).write(to: text)

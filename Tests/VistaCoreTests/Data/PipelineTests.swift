@@ -8,24 +8,36 @@ import Testing
   @Test func tutorialPipelinesPrintTheirSteps() throws {
     let train = try Pipeline.named("tutorial-train")
     let text = train.description
-    #expect(text.contains("ScaleIntensityRange(a_min=-1000, a_max=1000, b_min=0, b_max=1, clip=true)"))
-    #expect(text.contains("Spacing(pixdim=[1.5, 1.5, 1.5], mode=\"bilinear\")  [image]; Spacing(pixdim=[1.5, 1.5, 1.5], mode=\"nearest\")  [label]"))
-    #expect(text.contains("RandCropByPosNegLabel(spatial_size=[96, 96, 96], pos=1, neg=1, num_samples=2, image_threshold=0)"))
+    #expect(
+      text.contains("ScaleIntensityRange(a_min=-1000, a_max=1000, b_min=0, b_max=1, clip=true)"))
+    #expect(
+      text.contains(
+        "Spacing(pixdim=[1.5, 1.5, 1.5], mode=\"bilinear\")  [image]; Spacing(pixdim=[1.5, 1.5, 1.5], mode=\"nearest\")  [label]"
+      ))
+    #expect(
+      text.contains(
+        "RandCropByPosNegLabel(spatial_size=[96, 96, 96], pos=1, neg=1, num_samples=2, image_threshold=0)"
+      ))
     #expect(train.deterministicCount == 3)
     #expect(try Pipeline.named("tutorial-val").deterministicCount == 4)
     #expect(throws: VistaError.self) { try Pipeline.named("nope") }
-    #expect(try Pipeline.named("tutorial-val-org").description.contains("CropForeground(select=x>0, margin=0, allow_smaller=true)  [image]"))
+    #expect(
+      try Pipeline.named("tutorial-val-org").description.contains(
+        "CropForeground(select=x>0, margin=0, allow_smaller=true)  [image]"))
   }
 
   @Test func cachedTrainingSamplesHavePatchShapeAndMappedLabels() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "pipe-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     try SyntheticDataset.write(to: dir, cases: 2, size: [32, 32, 20], seed: 1)
     let data = try Dataset(path: dir)
     let pipe = Pipeline.tutorialTrain(patch: [12, 12, 12], numSamples: 3)
     let cache = try CacheDataset(items: data.items, pipeline: pipe)
     #expect(cache.count == 2)
-    #expect(cache.byteCount == cache.cached.reduce(0) { $0 + ($1.image.array.count + $1.label!.array.count) * 4 })
+    #expect(
+      cache.byteCount
+        == cache.cached.reduce(0) { $0 + ($1.image.array.count + $1.label!.array.count) * 4 })
     #expect(cache.cached[0].image.axcodes == "RAS")
     var rng = RandomGenerator(seed: 4)
     let samples = try cache.sample(0, using: &rng)
@@ -58,6 +70,8 @@ import Testing
     let lab = try Volume(array: Tensor(repeating: 1, shape: [1, 8, 8, 8]))
     var rng = RandomGenerator(seed: 0)
     let step = PipelineStep.randCrop(RandCropByPosNegLabel(spatialSize: [16, 16, 16]))
-    #expect(throws: VistaError.self) { try step.apply(Case(name: "x", image: img, label: lab), using: &rng) }
+    #expect(throws: VistaError.self) {
+      try step.apply(Case(name: "x", image: img, label: lab), using: &rng)
+    }
   }
 }

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct RandomAugmentTests {
   func rasImage(_ grid: String) throws -> Volume {
-    try Orientation()(Volume(array: DataGolden.tensor("\(grid).image"), affine: DataGolden.affine("\(grid).affine")))
+    try Orientation()(
+      Volume(array: DataGolden.tensor("\(grid).image"), affine: DataGolden.affine("\(grid).affine"))
+    )
   }
 
   @Test(arguments: ["oblique", "permuted"]) func flipAndRotate90MatchMONAI(grid: String) throws {
@@ -41,7 +43,9 @@ import Testing
     let t = Tensor.arange(60)
     let img = try Volume(array: t.reshaped([1, 3, 4, 5]))
     let c = Case(name: "x", image: img, label: img)
-    for step in [PipelineStep.random(RandFlip(prob: 1)), .random(RandRotate90(prob: 1, spatialAxes: (1, 2)))] {
+    for step in [
+      PipelineStep.random(RandFlip(prob: 1)), .random(RandRotate90(prob: 1, spatialAxes: (1, 2))),
+    ] {
       let out = try step.apply(c, using: &rng)[0]
       #expect(out.image.array == out.label!.array && out.image.array != img.array)
       #expect(step.isRandom)

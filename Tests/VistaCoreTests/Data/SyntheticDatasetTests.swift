@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct SyntheticDatasetTests {
   func tempDir() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "synth-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
   }
@@ -16,11 +17,15 @@ import Testing
     let s = label.spatialShape
     var sum = [0.0, 0.0, 0.0]
     var n = 0
-    for i in 0..<s[0] { for j in 0..<s[1] { for k in 0..<s[2] where label.array.scalars[(i * s[1] + j) * s[2] + k] == value {
-      let w = label.affine.apply([Double(i), Double(j), Double(k)])
-      for d in 0..<3 { sum[d] += w[d] }
-      n += 1
-    } } }
+    for i in 0..<s[0] {
+      for j in 0..<s[1] {
+        for k in 0..<s[2] where label.array.scalars[(i * s[1] + j) * s[2] + k] == value {
+          let w = label.affine.apply([Double(i), Double(j), Double(k)])
+          for d in 0..<3 { sum[d] += w[d] }
+          n += 1
+        }
+      }
+    }
     return n == 0 ? nil : sum.map { $0 / Double(n) }
   }
 
@@ -58,7 +63,11 @@ import Testing
   }
 
   @Test func rejectsBadArguments() {
-    #expect(throws: VistaError.self) { try SyntheticDataset.write(to: URL(fileURLWithPath: "/tmp/x"), cases: 0) }
-    #expect(throws: VistaError.self) { try SyntheticDataset.write(to: URL(fileURLWithPath: "/tmp/x"), size: [8, 8]) }
+    #expect(throws: VistaError.self) {
+      try SyntheticDataset.write(to: URL(fileURLWithPath: "/tmp/x"), cases: 0)
+    }
+    #expect(throws: VistaError.self) {
+      try SyntheticDataset.write(to: URL(fileURLWithPath: "/tmp/x"), size: [8, 8])
+    }
   }
 }

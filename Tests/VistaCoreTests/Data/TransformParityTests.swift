@@ -22,7 +22,8 @@ import Testing
       let o = try Orientation(axcodes: codes)(image)
       let ref = try DataGolden.tensor("\(grid).orient_\(codes)")
       #expect(o.array == ref, "\(grid) \(codes): data")
-      expectAffine(o.affine, try DataGolden.affine("\(grid).orient_\(codes).affine"), "\(grid) \(codes)")
+      expectAffine(
+        o.affine, try DataGolden.affine("\(grid).orient_\(codes).affine"), "\(grid) \(codes)")
     }
   }
 
@@ -33,14 +34,22 @@ import Testing
     for (tag, pixdim) in [("1.5", [1.5, 1.5, 1.5]), ("aniso", [0.7, 1.1, 1.9])] {
       let si = try Spacing(pixdim: pixdim, mode: .bilinear)(img)
       let sl = try Spacing(pixdim: pixdim, mode: .nearest)(lab)
-      expectArray(si.array, try DataGolden.tensor("\(grid).spacing_\(tag).image"), "\(grid) \(tag) image")
+      expectArray(
+        si.array, try DataGolden.tensor("\(grid).spacing_\(tag).image"), "\(grid) \(tag) image")
       let refLabel = try DataGolden.tensor("\(grid).spacing_\(tag).label")
       #expect(sl.array.shape == refLabel.shape)
       let offTie = try labelMismatchesOffTies(sl, refLabel, input: lab)
-      #expect(offTie.mismatched <= offTie.ties / 4, "\(grid) \(tag): \(offTie.mismatched) of \(offTie.ties) ties differ")
-      #expect(offTie.offTie == 0, "\(grid) \(tag): \(offTie.offTie) label voxels differ away from a half-voxel tie")
-      expectAffine(si.affine, try DataGolden.affine("\(grid).spacing_\(tag).affine"), "\(grid) \(tag)")
-      expectAffine(sl.affine, try DataGolden.affine("\(grid).spacing_\(tag).label_affine"), "\(grid) \(tag) label")
+      #expect(
+        offTie.mismatched <= offTie.ties / 4,
+        "\(grid) \(tag): \(offTie.mismatched) of \(offTie.ties) ties differ")
+      #expect(
+        offTie.offTie == 0,
+        "\(grid) \(tag): \(offTie.offTie) label voxels differ away from a half-voxel tie")
+      expectAffine(
+        si.affine, try DataGolden.affine("\(grid).spacing_\(tag).affine"), "\(grid) \(tag)")
+      expectAffine(
+        sl.affine, try DataGolden.affine("\(grid).spacing_\(tag).label_affine"),
+        "\(grid) \(tag) label")
     }
   }
 
@@ -64,7 +73,8 @@ import Testing
     ] {
       let out = try t(sc)
       #expect(out.array == (try DataGolden.tensor("\(grid).cropfg_\(tag)")), "\(grid) \(tag)")
-      expectAffine(out.affine, try DataGolden.affine("\(grid).cropfg_\(tag).affine"), "\(grid) \(tag)")
+      expectAffine(
+        out.affine, try DataGolden.affine("\(grid).cropfg_\(tag).affine"), "\(grid) \(tag)")
     }
     // undo the crop with zeros padding (source grid shifted by a fraction of a voxel so both modes interpolate)
     let crop = try CropForeground(threshold: 0.5)(sc)
@@ -72,8 +82,11 @@ import Testing
     let delta = shifted * Affine.translation([0.3, -0.2, 0.4])
     for r in 0..<3 { shifted[r, 3] = delta[r, 3] }
     for mode in [InterpolationMode.bilinear, .nearest] {
-      let back = try ResampleToMatch(sc, mode: mode, padding: .zeros)(crop.with(array: crop.array, affine: shifted))
-      expectArray(back.array, try DataGolden.tensor("\(grid).uncrop_zeros_\(mode.rawValue)"), "\(grid) uncrop \(mode)")
+      let back = try ResampleToMatch(sc, mode: mode, padding: .zeros)(
+        crop.with(array: crop.array, affine: shifted))
+      expectArray(
+        back.array, try DataGolden.tensor("\(grid).uncrop_zeros_\(mode.rawValue)"),
+        "\(grid) uncrop \(mode)")
     }
     let pad = try SpatialPad(spatialSize: [24, 9, 21])(sc)
     #expect(pad.array == (try DataGolden.tensor("\(grid).pad")))
@@ -85,11 +98,14 @@ import Testing
     let t = RandCropByPosNegLabel(spatialSize: [8, 6, 5], numSamples: 3)
     let raw = try DataGolden.ints("\(grid).crop_centres_raw")
     let want = try DataGolden.ints("\(grid).crop_centres")
-    let centres = try (0..<3).map { try t.correctCentre(Array(raw[$0 * 3..<$0 * 3 + 3]), shape: sc.spatialShape) }
+    let centres = try (0..<3).map {
+      try t.correctCentre(Array(raw[$0 * 3..<$0 * 3 + 3]), shape: sc.spatialShape)
+    }
     #expect(centres.flatMap { $0 } == want)
     for (i, crop) in t.crop(sc, centres: centres).enumerated() {
       #expect(crop.array == (try DataGolden.tensor("\(grid).crop\(i)")), "\(grid) crop \(i)")
-      expectAffine(crop.affine, try DataGolden.affine("\(grid).crop\(i).affine"), "\(grid) crop \(i)")
+      expectAffine(
+        crop.affine, try DataGolden.affine("\(grid).crop\(i).affine"), "\(grid) crop \(i)")
     }
   }
 
@@ -124,14 +140,17 @@ import Testing
   @Test(arguments: grids) func resampleBackToTheOriginalGridMatchesMONAI(grid: String) throws {
     let (image, label) = try input(grid)
     let spacedImage = try Volume(
-      array: DataGolden.tensor("\(grid).spacing_1.5.image"), affine: DataGolden.affine("\(grid).spacing_1.5.affine"))
+      array: DataGolden.tensor("\(grid).spacing_1.5.image"),
+      affine: DataGolden.affine("\(grid).spacing_1.5.affine"))
     let back = try ResampleToMatch(image, mode: .bilinear)(spacedImage)
     expectArray(back.array, try DataGolden.tensor("\(grid).inverse_image"), "\(grid) inverse image")
     expectAffine(back.affine, image.affine, "\(grid) inverse")
     let spacedLabel = try Volume(
-      array: DataGolden.tensor("\(grid).spacing_1.5.label"), affine: DataGolden.affine("\(grid).spacing_1.5.label_affine"))
+      array: DataGolden.tensor("\(grid).spacing_1.5.label"),
+      affine: DataGolden.affine("\(grid).spacing_1.5.label_affine"))
     let backLabel = try ResampleToMatch(label, mode: .nearest)(spacedLabel)
-    let counts = try labelMismatchesOffTies(backLabel, try DataGolden.tensor("\(grid).inverse_label"), input: spacedLabel)
+    let counts = try labelMismatchesOffTies(
+      backLabel, try DataGolden.tensor("\(grid).inverse_label"), input: spacedLabel)
     #expect(counts.offTie == 0, "\(grid): \(counts.offTie) label voxels differ away from ties")
   }
 
@@ -145,7 +164,9 @@ import Testing
     let want = try DataGolden.tensor("real_ct.pre.values").scalars
     for (n, v) in want.enumerated() {
       let got = out.array.value(at: Array(idx[n * 4..<n * 4 + 4]))!
-      #expect(abs(got - v) <= 1e-5 * max(1, abs(v)), "voxel \(idx[n * 4..<n * 4 + 4]): \(got) vs MONAI \(v)")
+      #expect(
+        abs(got - v) <= 1e-5 * max(1, abs(v)),
+        "voxel \(idx[n * 4..<n * 4 + 4]): \(got) vs MONAI \(v)")
     }
     let stats = try DataGolden.doubles("real_ct.pre.stats")
     let sum = out.array.scalars.reduce(0.0) { $0 + Double($1) }

@@ -26,7 +26,9 @@ public struct CropForeground: Transform {
       throw VistaError("crop_foreground: margin must not be negative, got \(margin)")
     }
     let mg = margin.count == 1 ? [margin[0], margin[0], margin[0]] : margin
-    guard mg.count == 3 else { throw VistaError("crop_foreground: margin needs 1 or 3 values, got \(margin)") }
+    guard mg.count == 3 else {
+      throw VistaError("crop_foreground: margin needs 1 or 3 values, got \(margin)")
+    }
     let (nc, nx, ny, nz) = (volume.shape[0], volume.shape[1], volume.shape[2], volume.shape[3])
     var lo = [Int.max, Int.max, Int.max]
     var hi = [-1, -1, -1]
@@ -44,9 +46,12 @@ public struct CropForeground: Transform {
               last = z
             }
             if first < 0 { continue }
-            lo[0] = min(lo[0], x); hi[0] = max(hi[0], x)
-            lo[1] = min(lo[1], y); hi[1] = max(hi[1], y)
-            lo[2] = min(lo[2], first); hi[2] = max(hi[2], last)
+            lo[0] = min(lo[0], x)
+            hi[0] = max(hi[0], x)
+            lo[1] = min(lo[1], y)
+            hi[1] = max(hi[1], y)
+            lo[2] = min(lo[2], first)
+            hi[2] = max(hi[2], last)
           }
         }
       }
@@ -87,7 +92,9 @@ public struct SpatialPad: Transform {
 
   public func callAsFunction(_ volume: Volume) throws -> Volume {
     let want = spatialSize.count == 1 ? Array(repeating: spatialSize[0], count: 3) : spatialSize
-    guard want.count == 3 else { throw VistaError("spatial_pad: spatial_size needs 1 or 3 values, got \(spatialSize)") }
+    guard want.count == 3 else {
+      throw VistaError("spatial_pad: spatial_size needs 1 or 3 values, got \(spatialSize)")
+    }
     let shape = volume.spatialShape
     var start = [0, 0, 0]
     var end = shape

@@ -62,7 +62,8 @@ public struct MapLabels: Transform {
   }
 
   public var description: String {
-    "MapLabels({" + mapping.keys.sorted().map { "\($0): \(mapping[$0]!)" }.joined(separator: ", ") + "})"
+    "MapLabels({" + mapping.keys.sorted().map { "\($0): \(mapping[$0]!)" }.joined(separator: ", ")
+      + "})"
   }
 }
 

@@ -15,7 +15,9 @@ public struct Orientation: Transform {
     let dst = try axcodesToOrientation(axcodes)
     let src = ioOrientation(volume.affine)
     guard src.allSatisfy({ $0.axis >= 0 }) else {
-      throw VistaError("orientation: the affine of \(volume.source ?? "the volume") is degenerate:\n\(volume.affine)")
+      throw VistaError(
+        "orientation: the affine of \(volume.source ?? "the volume") is degenerate:\n\(volume.affine)"
+      )
     }
     // nibabel ornt_transform: for each source axis, where it goes and whether it flips.
     var ornt = [AxisOrientation](repeating: AxisOrientation(axis: 0, flip: 1), count: 3)

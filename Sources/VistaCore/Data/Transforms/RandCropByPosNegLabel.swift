@@ -19,7 +19,8 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
 
   /// MONAI's argument names and defaults (pos 1, neg 1, num_samples 1, image_threshold 0).
   public init(
-    spatialSize: [Int], pos: Double = 1, neg: Double = 1, numSamples: Int = 1, imageThreshold: Float = 0,
+    spatialSize: [Int], pos: Double = 1, neg: Double = 1, numSamples: Int = 1,
+    imageThreshold: Float = 0,
     allowSmaller: Bool = false
   ) {
     self.spatialSize = spatialSize
@@ -29,7 +30,9 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
   }
 
   /// Draws `numSamples` centres (already clamped) from the label (and image for background).
-  public func sampleCentres(label: Volume, image: Volume?, using rng: inout RandomGenerator) throws -> [[Int]] {
+  public func sampleCentres(label: Volume, image: Volume?, using rng: inout RandomGenerator) throws
+    -> [[Int]]
+  {
     guard pos >= 0, neg >= 0, pos + neg > 0 else {
       throw VistaError("rand_crop_by_pos_neg_label: pos and neg must be ≥ 0 and not both 0")
     }
@@ -44,9 +47,15 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
           let im = ib.baseAddress!
           let nc = image.channels
           for i in 0..<n {
-            if l[i] > 0 { fg.append(Int32(i)); continue }
+            if l[i] > 0 {
+              fg.append(Int32(i))
+              continue
+            }
             var any = false
-            for c in 0..<nc where im[c * n + i] > imageThreshold { any = true; break }
+            for c in 0..<nc where im[c * n + i] > imageThreshold {
+              any = true
+              break
+            }
             if any { bg.append(Int32(i)) }
           }
         }
@@ -55,7 +64,8 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
       }
     }
     if fg.isEmpty && bg.isEmpty {
-      throw VistaError("rand_crop_by_pos_neg_label: no sampling location available (no foreground or background)")
+      throw VistaError(
+        "rand_crop_by_pos_neg_label: no sampling location available (no foreground or background)")
     }
     var ratio = pos / (pos + neg)
     if fg.isEmpty { ratio = 0 } else if bg.isEmpty { ratio = 1 }

@@ -110,7 +110,9 @@ public struct RandGaussianNoise: CaseTransform, RandomTransform {
   public var prob: Double, mean: Double, std: Double
 
   /// MONAI's defaults: prob 0.1, mean 0, std 0.1.
-  public init(prob: Double = 0.1, mean: Double = 0, std: Double = 0.1) { (self.prob, self.mean, self.std) = (prob, mean, std) }
+  public init(prob: Double = 0.1, mean: Double = 0, std: Double = 0.1) {
+    (self.prob, self.mean, self.std) = (prob, mean, std)
+  }
 
   public func callAsFunction(_ volume: Volume, using rng: inout RandomGenerator) throws -> Volume {
     guard rng.nextDouble() < prob else { return volume }
@@ -129,7 +131,9 @@ public struct RandGaussianNoise: CaseTransform, RandomTransform {
     return c
   }
 
-  public var description: String { "RandGaussianNoise(prob=\(prob), mean=\(mean), std=\(std))  [image]" }
+  public var description: String {
+    "RandGaussianNoise(prob=\(prob), mean=\(mean), std=\(std))  [image]"
+  }
 }
 
 /// MONAI's RandRotate90: with probability `prob` rotates k·90° (k ~ 1...maxK) in the plane of `spatialAxes`.
@@ -151,7 +155,9 @@ public struct RandRotate90: CaseTransform {
     return c
   }
 
-  public var description: String { "RandRotate90(prob=\(prob), max_k=\(maxK), spatial_axes=\(spatialAxes))" }
+  public var description: String {
+    "RandRotate90(prob=\(prob), max_k=\(maxK), spatial_axes=\(spatialAxes))"
+  }
 }
 
 /// torch.rot90 over two spatial axes, k times (a rotation = flip of axis b, then swap a and b), affine updated.

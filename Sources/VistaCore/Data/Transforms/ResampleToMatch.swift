@@ -16,12 +16,18 @@ public struct ResampleToMatch: Transform {
   public var padding: PaddingMode
 
   /// Resample onto `reference`'s grid.
-  public init(_ reference: Volume, mode: InterpolationMode = .nearest, padding: PaddingMode = .border) {
-    self.init(affine: reference.affine, spatialShape: reference.spatialShape, mode: mode, padding: padding)
+  public init(
+    _ reference: Volume, mode: InterpolationMode = .nearest, padding: PaddingMode = .border
+  ) {
+    self.init(
+      affine: reference.affine, spatialShape: reference.spatialShape, mode: mode, padding: padding)
   }
 
   /// Resample onto an explicit grid.
-  public init(affine: Affine, spatialShape: [Int], mode: InterpolationMode = .nearest, padding: PaddingMode = .border) {
+  public init(
+    affine: Affine, spatialShape: [Int], mode: InterpolationMode = .nearest,
+    padding: PaddingMode = .border
+  ) {
     self.affine = affine
     self.spatialShape = spatialShape
     self.mode = mode
@@ -36,8 +42,10 @@ public struct ResampleToMatch: Transform {
     if spatialShape == volume.spatialShape && xform.isClose(to: .identity, atol: 1e-3) {
       return volume.with(array: volume.array, affine: affine)
     }
-    let out = resample(volume.array, xform: xform, outShape: spatialShape, mode: mode, padding: padding)
-    return volume.with(array: out, affine: affine, dtype: mode == .nearest ? volume.dtype : "float32")
+    let out = resample(
+      volume.array, xform: xform, outShape: spatialShape, mode: mode, padding: padding)
+    return volume.with(
+      array: out, affine: affine, dtype: mode == .nearest ? volume.dtype : "float32")
   }
 
   public var description: String {

@@ -20,7 +20,9 @@ public struct Spacing: Transform {
   }
 
   public func callAsFunction(_ volume: Volume) throws -> Volume {
-    guard !pixdim.isEmpty else { throw VistaError("spacing: pixdim is empty; give e.g. [1.5, 1.5, 1.5]") }
+    guard !pixdim.isEmpty else {
+      throw VistaError("spacing: pixdim is empty; give e.g. [1.5, 1.5, 1.5]")
+    }
     var outD = Array(pixdim.prefix(3))
     while outD.count < 3 { outD.append(outD.last!) }
     let inAffine = volume.affine
@@ -29,7 +31,8 @@ public struct Spacing: Transform {
     let (outShape, offset) = try computeShapeOffset(inShape, inAffine, newAffine)
     for r in 0..<3 { newAffine[r, 3] = offset[r] }
     guard outShape.allSatisfy({ $0 > 0 }) else {
-      throw VistaError("spacing: output shape \(formatShape(outShape)) is empty for input \(formatShape(inShape))")
+      throw VistaError(
+        "spacing: output shape \(formatShape(outShape)) is empty for input \(formatShape(inShape))")
     }
     let xform = try inAffine.inverse() * newAffine
     let unchanged =
@@ -56,7 +59,9 @@ func zoomAffine(_ affine: Affine, scale: [Double]) throws -> Affine {
     throw VistaError("spacing: the affine's 3×3 block is singular:\n\(affine)")
   }
   let zs = transpose3(l)
-  guard let zsInv = invertMatrix(zs, n: 3) else { throw VistaError("spacing: singular affine:\n\(affine)") }
+  guard let zsInv = invertMatrix(zs, n: 3) else {
+    throw VistaError("spacing: singular affine:\n\(affine)")
+  }
   let rotation = matmul3(rzs, zsInv)
   var out = Affine.identity
   for r in 0..<3 {
@@ -87,7 +92,9 @@ func cholesky3(_ a: [Double]) -> [Double]? {
 }
 
 /// MONAI's `compute_shape_offset` (scale_extent = false).
-func computeShapeOffset(_ shape: [Int], _ inAffine: Affine, _ outAffine: Affine) throws -> ([Int], [Double]) {
+func computeShapeOffset(_ shape: [Int], _ inAffine: Affine, _ outAffine: Affine) throws -> (
+  [Int], [Double]
+) {
   let toOut = try outAffine.inverse() * inAffine
   // corners in meshgrid 'ij' order
   var corners: [[Double]] = []
@@ -130,17 +137,30 @@ public enum PaddingMode: String, Sendable {
 /// grid_sample with zeros padding at voxel coordinate `u` of one channel `p` [X, Y, Z].
 @inline(__always)
 func sampleZeros(
-  _ p: UnsafePointer<Float>, _ nx: Int, _ ny: Int, _ nz: Int, _ u: (Double, Double, Double), _ linear: Bool
+  _ p: UnsafePointer<Float>, _ nx: Int, _ ny: Int, _ nz: Int, _ u: (Double, Double, Double),
+  _ linear: Bool
 ) -> Float {
   if !linear {
-    let xi = u.0.rounded(.toNearestOrEven), yi = u.1.rounded(.toNearestOrEven), zi = u.2.rounded(.toNearestOrEven)
-    guard xi >= 0, yi >= 0, zi >= 0, xi < Double(nx), yi < Double(ny), zi < Double(nz) else { return 0 }
+    let xi = u.0.rounded(.toNearestOrEven)
+    let yi = u.1.rounded(.toNearestOrEven)
+    let zi = u.2.rounded(.toNearestOrEven)
+    guard xi >= 0, yi >= 0, zi >= 0, xi < Double(nx), yi < Double(ny), zi < Double(nz) else {
+      return 0
+    }
     return p[(Int(xi) * ny + Int(yi)) * nz + Int(zi)]
   }
-  let fx = u.0.rounded(.down), fy = u.1.rounded(.down), fz = u.2.rounded(.down)
-  let wx = u.0 - fx, wy = u.1 - fy, wz = u.2 - fz
-  guard fx > -2, fy > -2, fz > -2, fx < Double(nx), fy < Double(ny), fz < Double(nz) else { return 0 }
-  let x0 = Int(fx), y0 = Int(fy), z0 = Int(fz)
+  let fx = u.0.rounded(.down)
+  let fy = u.1.rounded(.down)
+  let fz = u.2.rounded(.down)
+  let wx = u.0 - fx
+  let wy = u.1 - fy
+  let wz = u.2 - fz
+  guard fx > -2, fy > -2, fz > -2, fx < Double(nx), fy < Double(ny), fz < Double(nz) else {
+    return 0
+  }
+  let x0 = Int(fx)
+  let y0 = Int(fy)
+  let z0 = Int(fz)
   var v = 0.0
   for (dx, ax) in [(0, 1 - wx), (1, wx)] {
     let xi = x0 + dx
@@ -201,7 +221,9 @@ struct MonaiGrid {
 
   /// Unclamped source coordinate along axis `a` for output voxel (i, j, k).
   @inline(__always) func coordinate(_ a: Int, _ i: Int, _ j: Int, _ k: Int) -> Double {
-    let g = base[2][k] * theta[a * 4 + 2] + base[1][j] * theta[a * 4 + 1] + base[0][i] * theta[a * 4] + theta[a * 4 + 3]
+    let g =
+      base[2][k] * theta[a * 4 + 2] + base[1][j] * theta[a * 4 + 1] + base[0][i] * theta[a * 4]
+      + theta[a * 4 + 3]
     return ((g + 1) * size[a] - 1) / 2
   }
 }
@@ -212,7 +234,8 @@ struct MonaiGrid {
 /// bilinear = trilinear weights; nearest rounds half to even. Float64 coordinates and weights, computed along
 /// MONAI's path (`MonaiGrid`). Parallel over output x-slices.
 public func resample(
-  _ x: Tensor, xform: Affine, outShape: [Int], mode: InterpolationMode, padding: PaddingMode = .border
+  _ x: Tensor, xform: Affine, outShape: [Int], mode: InterpolationMode,
+  padding: PaddingMode = .border
 ) -> Tensor {
   let (nc, nx, ny, nz) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (ox, oy, oz) = (outShape[0], outShape[1], outShape[2])
@@ -226,7 +249,9 @@ public func resample(
   }
   let t3 = (grid.theta[3], grid.theta[7], grid.theta[11])
   let (fnx, fny, fnz) = (Double(nx), Double(ny), Double(nz))
-  let maxX = Double(nx - 1), maxY = Double(ny - 1), maxZ = Double(nz - 1)
+  let maxX = Double(nx - 1)
+  let maxY = Double(ny - 1)
+  let maxZ = Double(nz - 1)
   let sxy = ny * nz
   let inSpatial = nx * sxy
   let outSpatial = ox * oy * oz
@@ -236,55 +261,73 @@ public func resample(
     let d = dst.baseAddress!
     x.withUnsafeBufferPointer { srcBuf in
       tables.withUnsafeBufferPointer { tb in
-      let s = srcBuf.baseAddress!
-      let tX = tb.baseAddress!, tY = tX + 3 * ox, tZ = tY + 3 * oy
-      parallelFor(ox) { i in
-        let (px0, px1, px2) = (tX[i], tX[ox &+ i], tX[2 &* ox &+ i])
-        for j in 0..<oy {
-          let (py0, py1, py2) = (tY[j], tY[oy &+ j], tY[2 &* oy &+ j])
-          let o0 = (i &* oy &+ j) &* oz
-          for k in 0..<oz {
-            let gx = tZ[k] + py0 + px0 + t3.0
-            let gy = tZ[oz &+ k] + py1 + px1 + t3.1
-            let gz = tZ[2 &* oz &+ k] + py2 + px2 + t3.2
-            if zeros {
-              let u = (((gx + 1) * fnx - 1) / 2, ((gy + 1) * fny - 1) / 2, ((gz + 1) * fnz - 1) / 2)
-              for c in 0..<nc {
-                d[c &* outSpatial &+ o0 &+ k] = sampleZeros(s + c &* inSpatial, nx, ny, nz, u, linear)
+        let s = srcBuf.baseAddress!
+        let tX = tb.baseAddress!
+        let tY = tX + 3 * ox
+        let tZ = tY + 3 * oy
+        parallelFor(ox) { i in
+          let (px0, px1, px2) = (tX[i], tX[ox &+ i], tX[2 &* ox &+ i])
+          for j in 0..<oy {
+            let (py0, py1, py2) = (tY[j], tY[oy &+ j], tY[2 &* oy &+ j])
+            let o0 = (i &* oy &+ j) &* oz
+            for k in 0..<oz {
+              let gx = tZ[k] + py0 + px0 + t3.0
+              let gy = tZ[oz &+ k] + py1 + px1 + t3.1
+              let gz = tZ[2 &* oz &+ k] + py2 + px2 + t3.2
+              if zeros {
+                let u = (
+                  ((gx + 1) * fnx - 1) / 2, ((gy + 1) * fny - 1) / 2, ((gz + 1) * fnz - 1) / 2
+                )
+                for c in 0..<nc {
+                  d[c &* outSpatial &+ o0 &+ k] = sampleZeros(
+                    s + c &* inSpatial, nx, ny, nz, u, linear)
+                }
+                continue
               }
-              continue
-            }
-            let cx = min(max(((gx + 1) * fnx - 1) / 2, 0), maxX)
-            let cy = min(max(((gy + 1) * fny - 1) / 2, 0), maxY)
-            let cz = min(max(((gz + 1) * fnz - 1) / 2, 0), maxZ)
-            if linear {
-              let x0 = Int(cx), y0 = Int(cy), z0 = Int(cz)  // floor: coordinates are ≥ 0
-              let wx = cx - Double(x0), wy = cy - Double(y0), wz = cz - Double(z0)
-              let x1 = min(x0 &+ 1, nx &- 1), y1 = min(y0 &+ 1, ny &- 1), z1 = min(z0 &+ 1, nz &- 1)
-              let a00 = x0 &* sxy &+ y0 &* nz, a01 = x0 &* sxy &+ y1 &* nz
-              let a10 = x1 &* sxy &+ y0 &* nz, a11 = x1 &* sxy &+ y1 &* nz
-              for c in 0..<nc {
-                let p = s + c &* inSpatial
-                let v000 = Double(p[a00 &+ z0]), v001 = Double(p[a00 &+ z1])
-                let v010 = Double(p[a01 &+ z0]), v011 = Double(p[a01 &+ z1])
-                let v100 = Double(p[a10 &+ z0]), v101 = Double(p[a10 &+ z1])
-                let v110 = Double(p[a11 &+ z0]), v111 = Double(p[a11 &+ z1])
-                let v = (1 - wx) * (1 - wy) * (1 - wz) * v000 + (1 - wx) * (1 - wy) * wz * v001
-                  + (1 - wx) * wy * (1 - wz) * v010 + (1 - wx) * wy * wz * v011
-                  + wx * (1 - wy) * (1 - wz) * v100 + wx * (1 - wy) * wz * v101
-                  + wx * wy * (1 - wz) * v110 + wx * wy * wz * v111
-                d[c &* outSpatial &+ o0 &+ k] = Float(v)
+              let cx = min(max(((gx + 1) * fnx - 1) / 2, 0), maxX)
+              let cy = min(max(((gy + 1) * fny - 1) / 2, 0), maxY)
+              let cz = min(max(((gz + 1) * fnz - 1) / 2, 0), maxZ)
+              if linear {
+                let x0 = Int(cx)
+                let y0 = Int(cy)
+                let z0 = Int(cz)  // floor: coordinates are ≥ 0
+                let wx = cx - Double(x0)
+                let wy = cy - Double(y0)
+                let wz = cz - Double(z0)
+                let x1 = min(x0 &+ 1, nx &- 1)
+                let y1 = min(y0 &+ 1, ny &- 1)
+                let z1 = min(z0 &+ 1, nz &- 1)
+                let a00 = x0 &* sxy &+ y0 &* nz
+                let a01 = x0 &* sxy &+ y1 &* nz
+                let a10 = x1 &* sxy &+ y0 &* nz
+                let a11 = x1 &* sxy &+ y1 &* nz
+                for c in 0..<nc {
+                  let p = s + c &* inSpatial
+                  let v000 = Double(p[a00 &+ z0])
+                  let v001 = Double(p[a00 &+ z1])
+                  let v010 = Double(p[a01 &+ z0])
+                  let v011 = Double(p[a01 &+ z1])
+                  let v100 = Double(p[a10 &+ z0])
+                  let v101 = Double(p[a10 &+ z1])
+                  let v110 = Double(p[a11 &+ z0])
+                  let v111 = Double(p[a11 &+ z1])
+                  let v =
+                    (1 - wx) * (1 - wy) * (1 - wz) * v000 + (1 - wx) * (1 - wy) * wz * v001
+                    + (1 - wx) * wy * (1 - wz) * v010 + (1 - wx) * wy * wz * v011
+                    + wx * (1 - wy) * (1 - wz) * v100 + wx * (1 - wy) * wz * v101
+                    + wx * wy * (1 - wz) * v110 + wx * wy * wz * v111
+                  d[c &* outSpatial &+ o0 &+ k] = Float(v)
+                }
+              } else {
+                let xi = Int(cx.rounded(.toNearestOrEven))
+                let yi = Int(cy.rounded(.toNearestOrEven))
+                let zi = Int(cz.rounded(.toNearestOrEven))
+                let a = xi &* sxy &+ yi &* nz &+ zi
+                for c in 0..<nc { d[c &* outSpatial &+ o0 &+ k] = s[c &* inSpatial &+ a] }
               }
-            } else {
-              let xi = Int(cx.rounded(.toNearestOrEven))
-              let yi = Int(cy.rounded(.toNearestOrEven))
-              let zi = Int(cz.rounded(.toNearestOrEven))
-              let a = xi &* sxy &+ yi &* nz &+ zi
-              for c in 0..<nc { d[c &* outSpatial &+ o0 &+ k] = s[c &* inSpatial &+ a] }
             }
           }
         }
-      }
       }
     }
   }
