@@ -49,32 +49,46 @@ public final class CacheDataset: @unchecked Sendable {
 /// A background worker that prepares the next samples (random crops) while the caller computes.
 ///
 /// Deterministic: sample n of the order uses a generator seeded from (seed, n), whatever the timing.
-/// `next()` returns nil at the end of the order; errors are rethrown by `next()`.
+/// `next()` returns nil at the end of the order; errors are rethrown by `next()`. Dropping the prefetcher
+/// stops its worker.
 public final class Prefetcher: @unchecked Sendable {
-  private let dataset: CacheDataset
-  private let order: [Int]
-  private let seed: UInt64
-  private let depth: Int
-  private let cond = NSCondition()
-  private var ready: [Int: Result<[Case], Error>] = [:]
-  private var produced = 0
-  private var consumed = 0
-  private var stopped = false
+  private let state: PrefetchState
 
   /// Starts producing samples for `order` (dataset indices), keeping up to `depth` ready.
   public init(dataset: CacheDataset, order: [Int], seed: UInt64, depth: Int = 2) {
-    self.dataset = dataset
-    self.order = order
-    self.seed = seed
-    self.depth = max(1, depth)
-    let thread = Thread { [weak self] in self?.work() }
+    state = PrefetchState(dataset: dataset, order: order, seed: seed, depth: max(1, depth))
+    let worker = state
+    let thread = Thread { worker.work() }
     thread.stackSize = 1 << 22
     thread.start()
   }
 
-  deinit { stop() }
+  deinit { state.stop() }
 
-  private func work() {
+  /// The next sample's cases (waits if the worker is behind); nil when the order is exhausted.
+  public func next() throws -> [Case]? { try state.next() }
+
+  /// Stops the worker.
+  public func stop() { state.stop() }
+}
+
+/// The shared state of a Prefetcher and its worker thread, guarded by `cond`.
+private final class PrefetchState: @unchecked Sendable {
+  let dataset: CacheDataset
+  let order: [Int]
+  let seed: UInt64
+  let depth: Int
+  let cond = NSCondition()
+  var ready: [Int: Result<[Case], Error>] = [:]
+  var produced = 0
+  var consumed = 0
+  var stopped = false
+
+  init(dataset: CacheDataset, order: [Int], seed: UInt64, depth: Int) {
+    (self.dataset, self.order, self.seed, self.depth) = (dataset, order, seed, depth)
+  }
+
+  func work() {
     while true {
       cond.lock()
       while !stopped && produced < order.count && produced - consumed >= depth { cond.wait() }
@@ -94,8 +108,7 @@ public final class Prefetcher: @unchecked Sendable {
     }
   }
 
-  /// The next sample's cases (waits if the worker is behind); nil when the order is exhausted.
-  public func next() throws -> [Case]? {
+  func next() throws -> [Case]? {
     cond.lock()
     defer { cond.unlock() }
     guard consumed < order.count else { return nil }
@@ -106,8 +119,7 @@ public final class Prefetcher: @unchecked Sendable {
     return try r.get()
   }
 
-  /// Stops the worker.
-  public func stop() {
+  func stop() {
     cond.lock()
     stopped = true
     cond.broadcast()

@@ -38,9 +38,11 @@ public struct Spacing: Transform {
     let unchanged =
       outShape == inShape
       && (inAffine.isClose(to: newAffine, atol: 1e-3) || xform.isClose(to: .identity, atol: 1e-3))
-    if unchanged { return volume.with(array: volume.array, dtype: "float32") }
+    // nearest keeps the label dtype (values are copied); interpolation gives float32 as MONAI.
+    let outDtype = mode == .nearest ? volume.dtype : "float32"
+    if unchanged { return volume.with(array: volume.array, dtype: outDtype) }
     let out = resample(volume.array, xform: xform, outShape: outShape, mode: mode)
-    return volume.with(array: out, affine: newAffine, dtype: "float32")
+    return volume.with(array: out, affine: newAffine, dtype: outDtype)
   }
 
   public var description: String {
