@@ -42,6 +42,14 @@ enum BenchData {
         String(
           format: "  read %.1f ms, preprocess %.1f ms, load+preprocess %.1f ms", tRead * 1e3,
           tPre * 1e3, tAll * 1e3))
+      let label = try out.with(array: out.array.map { $0 > 0.55 && $0 < 0.56 ? 1 : 0 })
+      let crop = RandCropByPosNegLabel(spatialSize: [96, 96, 96], numSamples: 2)
+      var rng = RandomGenerator(seed: 0)
+      let tCrop = try median {
+        let c = try crop.sampleCentres(label: label, image: out, using: &rng)
+        _ = crop.crop(out, centres: c)
+      }
+      print(String(format: "  RandCropByPosNegLabel 96³ ×2 on the 1.5 mm volume %.1f ms", tCrop * 1e3))
       if rest.count > 1 {
         let lurl = URL(fileURLWithPath: rest[1])
         var lab = try NIfTI.read(lurl)

@@ -38,41 +38,61 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
     }
     let shape = label.spatialShape
     let n = shape.elementCount
-    var fg: [Int32] = []
-    var bg: [Int32] = []
-    label.array.withUnsafeBufferPointer { lb in
-      let l = lb.baseAddress!
-      if let image {
-        image.array.withUnsafeBufferPointer { ib in
-          let im = ib.baseAddress!
-          let nc = image.channels
-          for i in 0..<n {
-            if l[i] > 0 {
-              fg.append(Int32(i))
-              continue
-            }
-            var any = false
-            for c in 0..<nc where im[c * n + i] > imageThreshold {
-              any = true
-              break
-            }
-            if any { bg.append(Int32(i)) }
+    let imageBuffer = image?.array ?? Tensor(zeros: [0])
+    let nc = image?.channels ?? 0
+    let t = imageThreshold
+    // Two passes without index lists: count the classes, draw (class, rank) pairs as MONAI draws
+    // (fg/bg coin, then an index into the class's voxels in flat order), then locate the ranked voxels.
+    let found: [Int] = try label.array.withUnsafeBufferPointer { lb in
+      try imageBuffer.withUnsafeBufferPointer { ib in
+        let l = lb.baseAddress!
+        let im = ib.baseAddress
+        /// 1 = foreground (label > 0), 2 = background (label 0, image > threshold or no image), 0 = neither.
+        @inline(__always) func kind(_ i: Int) -> UInt8 {
+          if l[i] > 0 { return 1 }
+          guard let im else { return 2 }
+          for c in 0..<nc where im[c &* n &+ i] > t { return 2 }
+          return 0
+        }
+        var nf = 0
+        var nb = 0
+        for i in 0..<n {
+          switch kind(i) {
+          case 1: nf += 1
+          case 2: nb += 1
+          default: break
           }
         }
-      } else {
-        for i in 0..<n { if l[i] > 0 { fg.append(Int32(i)) } else { bg.append(Int32(i)) } }
+        if nf == 0 && nb == 0 {
+          throw VistaError(
+            "rand_crop_by_pos_neg_label: no sampling location available (no foreground or background)")
+        }
+        var ratio = pos / (pos + neg)
+        if nf == 0 { ratio = 0 } else if nb == 0 { ratio = 1 }
+        var picks: [(kind: UInt8, rank: Int)] = []
+        for _ in 0..<numSamples {
+          let fgPick = rng.nextDouble() < ratio
+          picks.append(fgPick ? (1, rng.nextInt(below: nf)) : (2, rng.nextInt(below: nb)))
+        }
+        var found = [Int](repeating: -1, count: picks.count)
+        var remaining = picks.count
+        var cf = 0
+        var cb = 0
+        for i in 0..<n where remaining > 0 {
+          let k = kind(i)
+          if k == 0 { continue }
+          let rank = k == 1 ? cf : cb
+          if k == 1 { cf += 1 } else { cb += 1 }
+          for (p, pick) in picks.enumerated() where found[p] < 0 && pick.kind == k && pick.rank == rank {
+            found[p] = i
+            remaining -= 1
+          }
+        }
+        return found
       }
     }
-    if fg.isEmpty && bg.isEmpty {
-      throw VistaError(
-        "rand_crop_by_pos_neg_label: no sampling location available (no foreground or background)")
-    }
-    var ratio = pos / (pos + neg)
-    if fg.isEmpty { ratio = 0 } else if bg.isEmpty { ratio = 1 }
     var centres: [[Int]] = []
-    for _ in 0..<numSamples {
-      let pool = rng.nextDouble() < ratio ? fg : bg
-      let idx = Int(pool[rng.nextInt(below: pool.count)])
+    for idx in found {
       let c = [idx / (shape[1] * shape[2]), (idx / shape[2]) % shape[1], idx % shape[2]]
       centres.append(try correctCentre(c, shape: shape))
     }
