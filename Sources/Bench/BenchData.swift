@@ -49,7 +49,8 @@ enum BenchData {
         let c = try crop.sampleCentres(label: label, image: out, using: &rng)
         _ = crop.crop(out, centres: c)
       }
-      print(String(format: "  RandCropByPosNegLabel 96³ ×2 on the 1.5 mm volume %.1f ms", tCrop * 1e3))
+      print(
+        String(format: "  RandCropByPosNegLabel 96³ ×2 on the 1.5 mm volume %.1f ms", tCrop * 1e3))
       if rest.count > 1 {
         let lurl = URL(fileURLWithPath: rest[1])
         var lab = try NIfTI.read(lurl)

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct RandCropByPosNegLabelTests {
   /// MONAI's algorithm written the direct way: index lists, coin, randint into the list.
-  func naiveCentres(_ t: RandCropByPosNegLabel, label: Volume, image: Volume, rng: inout RandomGenerator) throws
+  func naiveCentres(
+    _ t: RandCropByPosNegLabel, label: Volume, image: Volume, rng: inout RandomGenerator
+  ) throws
     -> [[Int]]
   {
     let l = label.array.scalars
@@ -26,12 +28,15 @@ import Testing
   @Test func centresFollowMONAIsSamplingRule() throws {
     var gen = RandomGenerator(seed: 11)
     let image = try Volume(array: Tensor.uniform([1, 14, 12, 10], low: -0.5, high: 1, using: &gen))
-    let label = try Volume(array: Tensor.uniform([1, 14, 12, 10], low: 0, high: 1, using: &gen).map { $0 > 0.9 ? 1 : 0 })
+    let label = try Volume(
+      array: Tensor.uniform([1, 14, 12, 10], low: 0, high: 1, using: &gen).map { $0 > 0.9 ? 1 : 0 })
     for (pos, neg) in [(1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (2.0, 1.0)] {
       let t = RandCropByPosNegLabel(spatialSize: [6, 5, 4], pos: pos, neg: neg, numSamples: 7)
       var a = RandomGenerator(seed: 3)
       var b = RandomGenerator(seed: 3)
-      #expect(try t.sampleCentres(label: label, image: image, using: &a) == naiveCentres(t, label: label, image: image, rng: &b))
+      #expect(
+        try t.sampleCentres(label: label, image: image, using: &a)
+          == naiveCentres(t, label: label, image: image, rng: &b))
     }
   }
 
@@ -41,10 +46,14 @@ import Testing
     let vol = try Volume(array: label)
     let t = RandCropByPosNegLabel(spatialSize: [4, 4, 4], pos: 1, neg: 0, numSamples: 3)
     var rng = RandomGenerator(seed: 0)
-    #expect(try t.sampleCentres(label: vol, image: nil, using: &rng) == [[10, 10, 10], [10, 10, 10], [10, 10, 10]])
+    #expect(
+      try t.sampleCentres(label: vol, image: nil, using: &rng) == [
+        [10, 10, 10], [10, 10, 10], [10, 10, 10],
+      ])
     let empty = try Volume(array: Tensor(repeating: -1, shape: [1, 8, 8, 8]))
     #expect(throws: VistaError.self) {
-      try t.sampleCentres(label: try Volume(array: Tensor(zeros: [1, 8, 8, 8])), image: empty, using: &rng)
+      try t.sampleCentres(
+        label: try Volume(array: Tensor(zeros: [1, 8, 8, 8])), image: empty, using: &rng)
     }
   }
 }

@@ -24,6 +24,12 @@ import Testing
     }
   }
 
+  @Test(arguments: ["oblique", "permuted"]) func gaussianSmoothMatchesMONAI(grid: String) throws {
+    let img = try ScaleIntensityRange(aMin: -1000, aMax: 1000, bMin: 0, bMax: 1)(rasImage(grid))
+    let g = try GaussianSmooth(sigma: [0.6, 1.3, 0.9])(img)
+    expectArray(g.array, try DataGolden.tensor("\(grid).smooth"), "\(grid) smooth")
+  }
+
   @Test func intensityAugmentationsStayInTheirRanges() throws {
     let v = try Volume(array: Tensor(repeating: 0.5, shape: [1, 4, 4, 4]))
     var rng = RandomGenerator(seed: 1)

@@ -20,6 +20,7 @@ from monai.transforms import (
     SpatialCrop,
     SpatialPad,
     SpatialResample,
+    GaussianSmooth,
     Flip,
     Rotate90,
 )
@@ -127,6 +128,8 @@ def transform_cases(out):
             save(out, f"{name}.orient_{codes}.affine", o.affine.numpy(), np.float64)
         img = Orientation(axcodes="RAS")(img)
         lab = Orientation(axcodes="RAS")(lab)
+        g = GaussianSmooth(sigma=(0.6, 1.3, 0.9))(ScaleIntensityRange(a_min=-1000, a_max=1000, b_min=0.0, b_max=1.0)(img))
+        save(out, f"{name}.smooth", g)
         f = Flip(spatial_axis=[0, 2])(img)
         save(out, f"{name}.flip02", f)
         save(out, f"{name}.flip02.affine", f.affine.numpy(), np.float64)

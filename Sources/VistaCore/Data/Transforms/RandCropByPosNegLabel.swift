@@ -65,7 +65,8 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
         }
         if nf == 0 && nb == 0 {
           throw VistaError(
-            "rand_crop_by_pos_neg_label: no sampling location available (no foreground or background)")
+            "rand_crop_by_pos_neg_label: no sampling location available (no foreground or background)"
+          )
         }
         var ratio = pos / (pos + neg)
         if nf == 0 { ratio = 0 } else if nb == 0 { ratio = 1 }
@@ -83,7 +84,8 @@ public struct RandCropByPosNegLabel: Sendable, CustomStringConvertible {
           if k == 0 { continue }
           let rank = k == 1 ? cf : cb
           if k == 1 { cf += 1 } else { cb += 1 }
-          for (p, pick) in picks.enumerated() where found[p] < 0 && pick.kind == k && pick.rank == rank {
+          for (p, pick) in picks.enumerated()
+          where found[p] < 0 && pick.kind == k && pick.rank == rank {
             found[p] = i
             remaining -= 1
           }
