@@ -2,9 +2,9 @@ import Foundation
 
 /// A synthetic abdominal CT dataset in the Medical Segmentation Decathlon layout (the embedded default).
 ///
-/// Each case: air (−1000 HU), a body ellipse of soft tissue (~20 HU) with a subcutaneous fat ring (−100 HU),
-/// a spine (cortical bone ~700 HU, marrow ~250 HU), a liver (~62 HU, with darker branching vessels) on the
-/// patient's right and a spleen (~56 HU, homogeneous, lobulated) on the left-posterior side, each organ
+/// Each case: air (−1000 HU), a body ellipse of soft tissue (~15 HU) with a subcutaneous fat ring (−100 HU),
+/// a spine (cortical bone ~700 HU, marrow ~250 HU), a liver (~65 HU, with darker branching vessels) on the
+/// patient's right and a spleen (~55 HU, homogeneous, lobulated) on the left-posterior side, each organ
 /// wrapped in a thin fat rim, smooth texture and Gaussian noise. Size, position and shape vary per case. Voxels are 0.8 × 0.8 × 2.5 mm in LPS orientation
 /// (like DICOM-derived files), so Orientation and Spacing have work to do. Labels: spleen 1, liver 2.
 public enum SyntheticDataset {
@@ -109,14 +109,14 @@ public enum SyntheticDataset {
       angle: uni(-0.3, 0.3), lobes: uni(0.0, 0.12), phase: uni(0, 6.28))
     let spleen = Blob(
       centre: [cx + ax * uni(0.50, 0.62), cy + ay * uni(0.22, 0.40), fz * uni(0.42, 0.58)],
-      radii: [ax * uni(0.16, 0.24), ay * uni(0.30, 0.42), fz * uni(0.14, 0.22)],
+      radii: [ax * uni(0.20, 0.28), ay * uni(0.36, 0.48), fz * uni(0.17, 0.25)],
       angle: uni(-0.9, -0.3), lobes: uni(0.05, 0.2), phase: uni(0, 6.28))
-    let hu = (tissue: uni(15, 25), fat: uni(-110, -90), liver: uni(58, 66), spleen: uni(52, 60))
+    let hu = (tissue: uni(10, 20), fat: uni(-110, -90), liver: uni(62, 68), spleen: uni(52, 58))
     let texture = (0..<6).map { _ in (uni(0.1, 0.5), uni(0.1, 0.5), uni(0.05, 0.3), uni(0, 6.28)) }
     // liver vessels: thin sheets' intersections of three random plane waves, ~30 HU
     let vessels = (0..<3).map { _ in (uni(-0.6, 0.6), uni(-0.6, 0.6), uni(-0.4, 0.4), uni(0, 6.28))
     }
-    let noiseSigma = uni(5, 8)
+    let noiseSigma = uni(4, 6)
     let sliceSeed = rng.next()
     var image = Tensor(zeros: [1, nx, ny, nz])
     var label = Tensor(zeros: [1, nx, ny, nz])
@@ -150,7 +150,7 @@ public enum SyntheticDataset {
                 if lv < 1 && e < 0.7 {
                   v = hu.liver + 3 * tex
                   var near = 0
-                  for (a, b, c, p) in vessels where abs(sin(a * x + b * y + c * z + p)) < 0.12 {
+                  for (a, b, c, p) in vessels where abs(sin(a * x + b * y + c * z + p)) < 0.15 {
                     near += 1
                   }
                   if near >= 2 { v = 30 + 3 * tex }
