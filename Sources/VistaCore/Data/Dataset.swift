@@ -52,6 +52,14 @@ public struct Dataset: Sendable, CustomStringConvertible {
     self.root = nil
   }
 
+  /// A plain list of (image path, label path) pairs.
+  public init(pairs: [(image: String, label: String?)]) {
+    self.init(
+      items: pairs.map {
+        DataItem(image: URL(fileURLWithPath: $0.image), label: $0.label.map { URL(fileURLWithPath: $0) })
+      })
+  }
+
   /// An MSD-layout folder: dataset.json's `training` list and `labels`, else imagesTr/*.nii.gz with labelsTr/
   /// files of the same names.
   public init(path: URL) throws {

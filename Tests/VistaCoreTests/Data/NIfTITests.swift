@@ -8,11 +8,12 @@ import Testing
   static let cases = [
     "qform_int16_scaled", "sform_float64_lps", "noxform_uint8", "ext_int32_4d", "plain_int8",
     "plain_uint16",
-    "channels_float32",
+    "channels_float32", "bigendian_int16",
   ]
 
   @Test(arguments: cases) func readsLikeNibabel(name: String) throws {
-    let vol = try NIfTI.read(DataGolden.url("\(name).nii.gz"))
+    let file = name.hasPrefix("bigendian") ? "\(name).nii" : "\(name).nii.gz"
+    let vol = try NIfTI.read(DataGolden.url(file))
     let expected = try DataGolden.tensor("\(name).expected")
     #expect(vol.array.shape == expected.shape, "\(name)")
     #expect(vol.array.scalars == expected.scalars, "\(name): voxel values differ from nibabel")

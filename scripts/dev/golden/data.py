@@ -84,8 +84,13 @@ def nifti_cases(out):
     cases["plain_uint16"] = img
     img = nib.Nifti1Image(rng.normal(size=shape + (2,)).astype(np.float32), np.diag([1.0, 1.0, 1.0, 1.0]))
     cases["channels_float32"] = img
+    # big-endian int16 (.nii, uncompressed) with an oblique sform
+    a = affine_of(rot(0, 0.4) @ np.diag([1.2, 1.0, 1.5]), [1.0, 2.0, 3.0])
+    hdr = nib.Nifti1Header(endianness=">")
+    img = nib.Nifti1Image(rng.integers(-3000, 3000, shape).astype(">i2"), a, header=hdr)
+    cases["bigendian_int16"] = img
     for name, img in cases.items():
-        path = out / f"{name}.nii.gz"
+        path = out / (f"{name}.nii" if name.startswith("bigendian") else f"{name}.nii.gz")
         nib.save(img, path)
         back = nib.load(path)
         data = np.asarray(back.dataobj).astype(np.float32)  # MONAI's loader: scaled, float32
