@@ -83,6 +83,17 @@ import Testing
     }
   }
 
+  @Test func unsupportedDtypeAndRankAreClearErrors() throws {
+    for (file, words) in [("bad_complex64.nii.gz", "unsupported data type"), ("bad_rank5.nii.gz", "dimensions")] {
+      do {
+        _ = try NIfTI.read(DataGolden.url(file))
+        Issue.record("\(file): expected an error")
+      } catch let e as VistaError {
+        #expect(e.message.contains(file) && e.message.contains(words), "\(e.message)")
+      }
+    }
+  }
+
   @Test func realCTMatchesNibabel() throws {
     guard let url = Fixtures.shared("totalsegmentator_example/example_ct.nii.gz") else { return }
     let vol = try NIfTI.read(url)

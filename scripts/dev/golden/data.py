@@ -89,6 +89,9 @@ def nifti_cases(out):
     hdr = nib.Nifti1Header(endianness=">")
     img = nib.Nifti1Image(rng.integers(-3000, 3000, shape).astype(">i2"), a, header=hdr)
     cases["bigendian_int16"] = img
+    # files we must reject with a clear error: complex64 data, and 5-D with two non-singleton extra axes
+    nib.save(nib.Nifti1Image(np.zeros((3, 3, 3), np.complex64), np.eye(4)), out / "bad_complex64.nii.gz")
+    nib.save(nib.Nifti1Image(np.zeros((3, 3, 3, 2, 2), np.float32), np.eye(4)), out / "bad_rank5.nii.gz")
     for name, img in cases.items():
         path = out / (f"{name}.nii" if name.startswith("bigendian") else f"{name}.nii.gz")
         nib.save(img, path)
