@@ -49,8 +49,8 @@ public final class CacheDataset: @unchecked Sendable {
 /// A background worker that prepares the next samples (random crops) while the caller computes.
 ///
 /// Deterministic: sample n of the order uses a generator seeded from (seed, n), whatever the timing.
-/// `next()` returns nil at the end of the order; errors are rethrown by `next()`. Dropping the prefetcher
-/// stops its worker.
+/// `next()` returns nil at the end of the order or after `stop()`; errors are rethrown by `next()`.
+/// Dropping the prefetcher stops its worker.
 public final class Prefetcher: @unchecked Sendable {
   private let state: PrefetchState
 
@@ -111,9 +111,9 @@ private final class PrefetchState: @unchecked Sendable {
   func next() throws -> [Case]? {
     cond.lock()
     defer { cond.unlock() }
-    guard consumed < order.count else { return nil }
+    guard !stopped, consumed < order.count else { return nil }
     while ready[consumed] == nil && !stopped { cond.wait() }
-    guard let r = ready.removeValue(forKey: consumed) else { return nil }
+    guard !stopped, let r = ready.removeValue(forKey: consumed) else { return nil }
     consumed += 1
     cond.broadcast()
     return try r.get()

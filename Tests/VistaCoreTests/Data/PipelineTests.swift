@@ -60,6 +60,13 @@ import Testing
       let direct = try cache.sample(idx, using: &r)
       #expect(direct.map(\.image.array) == got[n].map(\.image.array))
     }
+    // dropping a prefetcher mid-way stops its worker; a stopped prefetcher yields nothing more
+    do {
+      let partial = Prefetcher(dataset: cache, order: [0, 1, 0, 1, 0], seed: 1, depth: 1)
+      #expect(try partial.next()?.count == 3)
+      partial.stop()
+      #expect(try partial.next() == nil)
+    }
     // the validation pipeline keeps whole volumes
     let val = try Pipeline.tutorialVal()(Case(loading: data.items[0]))
     #expect(val.image.spatialShape == cache.cached[0].image.spatialShape)
