@@ -56,7 +56,8 @@ public struct Dataset: Sendable, CustomStringConvertible {
   public init(pairs: [(image: String, label: String?)]) {
     self.init(
       items: pairs.map {
-        DataItem(image: URL(fileURLWithPath: $0.image), label: $0.label.map { URL(fileURLWithPath: $0) })
+        DataItem(
+          image: URL(fileURLWithPath: $0.image), label: $0.label.map { URL(fileURLWithPath: $0) })
       })
   }
 

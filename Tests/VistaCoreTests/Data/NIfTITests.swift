@@ -84,7 +84,9 @@ import Testing
   }
 
   @Test func unsupportedDtypeAndRankAreClearErrors() throws {
-    for (file, words) in [("bad_complex64.nii.gz", "unsupported data type"), ("bad_rank5.nii.gz", "dimensions")] {
+    for (file, words) in [
+      ("bad_complex64.nii.gz", "unsupported data type"), ("bad_rank5.nii.gz", "dimensions"),
+    ] {
       do {
         _ = try NIfTI.read(DataGolden.url(file))
         Issue.record("\(file): expected an error")
