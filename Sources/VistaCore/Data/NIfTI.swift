@@ -321,7 +321,7 @@ private func convertIn<T: BinaryFloatingPoint & Sendable>(
 }
 
 /// Copies [C, X, Y, Z] floats into NIfTI order as type T (integers rounded and clamped).
-private func convertOut<T: Numeric>(
+private func convertOut<T: NIfTIStorable>(
   _ src: UnsafePointer<Float>, _ raw: UnsafeMutableRawPointer, _: T.Type,
   _ nx: Int, _ ny: Int, _ nz: Int, _ nc: Int
 ) {
@@ -333,7 +333,7 @@ private func convertOut<T: Numeric>(
         var o = (c * nz) * plane + y * nx + x
         var i = ((c * nx + x) * ny + y) * nz
         for _ in 0..<nz {
-          dst[o] = castValue(src[i], T.self)
+          dst[o] = T.stored(src[i])
           o += plane
           i += 1
         }
@@ -342,11 +342,25 @@ private func convertOut<T: Numeric>(
   }
 }
 
-@inline(__always)
-private func castValue<T: Numeric>(_ v: Float, _: T.Type) -> T {
-  if T.self == Float.self { return v as! T }
-  let r = v.isFinite ? v.rounded() : 0
-  if T.self == UInt8.self { return UInt8(min(255, max(0, r))) as! T }
-  if T.self == Int16.self { return Int16(min(32767, max(-32768, r))) as! T }
-  return Int32(min(2_147_483_520, max(-2_147_483_648, r))) as! T
+/// A NIfTI voxel type we write: converts a Float (integers round to nearest and saturate).
+private protocol NIfTIStorable {
+  static func stored(_ v: Float) -> Self
+}
+
+extension Float: NIfTIStorable {
+  static func stored(_ v: Float) -> Float { v }
+}
+
+extension UInt8: NIfTIStorable {
+  static func stored(_ v: Float) -> UInt8 { v.isFinite ? UInt8(Swift.min(255, Swift.max(0, v.rounded()))) : 0 }
+}
+
+extension Int16: NIfTIStorable {
+  static func stored(_ v: Float) -> Int16 { v.isFinite ? Int16(Swift.min(32767, Swift.max(-32768, v.rounded()))) : 0 }
+}
+
+extension Int32: NIfTIStorable {
+  static func stored(_ v: Float) -> Int32 {
+    v.isFinite ? Int32(Swift.min(2_147_483_520, Swift.max(-2_147_483_648, v.rounded()))) : 0
+  }
 }
