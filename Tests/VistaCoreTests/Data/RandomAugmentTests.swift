@@ -30,6 +30,26 @@ import Testing
     expectArray(g.array, try DataGolden.tensor("\(grid).smooth"), "\(grid) smooth")
   }
 
+  @Test(arguments: ["oblique", "permuted"]) func zoomMatchesMONAI(grid: String) throws {
+    let img = try rasImage(grid)
+    let lab = try Orientation()(
+      Volume(array: DataGolden.tensor("\(grid).label"), affine: DataGolden.affine("\(grid).affine"))
+    )
+    for (tag, z) in [
+      ("up", [1.2, 1.3, 1.15]), ("down", [0.8, 0.75, 0.9]), ("mixed", [1.25, 0.8, 1.0]),
+    ] {
+      let zi = try Zoom(zoom: z, mode: .area)(img)
+      let zl = try Zoom(zoom: z, mode: .nearest)(lab)
+      expectArray(
+        zi.array, try DataGolden.tensor("\(grid).zoom_\(tag).image"), "\(grid) zoom \(tag)")
+      #expect(
+        zl.array == (try DataGolden.tensor("\(grid).zoom_\(tag).label")),
+        "\(grid) zoom \(tag) label")
+      expectAffine(
+        zi.affine, try DataGolden.affine("\(grid).zoom_\(tag).affine"), "\(grid) zoom \(tag)")
+    }
+  }
+
   @Test func intensityAugmentationsStayInTheirRanges() throws {
     let v = try Volume(array: Tensor(repeating: 0.5, shape: [1, 4, 4, 4]))
     var rng = RandomGenerator(seed: 1)

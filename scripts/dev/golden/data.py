@@ -21,6 +21,7 @@ from monai.transforms import (
     SpatialPad,
     SpatialResample,
     GaussianSmooth,
+    Zoom,
     Flip,
     Rotate90,
 )
@@ -138,6 +139,12 @@ def transform_cases(out):
         lab = Orientation(axcodes="RAS")(lab)
         g = GaussianSmooth(sigma=(0.6, 1.3, 0.9))(ScaleIntensityRange(a_min=-1000, a_max=1000, b_min=0.0, b_max=1.0)(img))
         save(out, f"{name}.smooth", g)
+        for ztag, zf in [("up", (1.2, 1.3, 1.15)), ("down", (0.8, 0.75, 0.9)), ("mixed", (1.25, 0.8, 1.0))]:
+            zi = Zoom(zoom=zf, mode="area", padding_mode="edge", keep_size=True)(img)
+            zl = Zoom(zoom=zf, mode="nearest", padding_mode="edge", keep_size=True)(lab)
+            save(out, f"{name}.zoom_{ztag}.image", zi)
+            save(out, f"{name}.zoom_{ztag}.label", zl)
+            save(out, f"{name}.zoom_{ztag}.affine", zi.affine.numpy(), np.float64)
         f = Flip(spatial_axis=[0, 2])(img)
         save(out, f"{name}.flip02", f)
         save(out, f"{name}.flip02.affine", f.affine.numpy(), np.float64)
