@@ -81,4 +81,33 @@ import Testing
       try step.apply(Case(name: "x", image: img, label: lab), using: &rng)
     }
   }
+
+  @Test func realCTWithSpleenLabelThroughTutorialTrain() throws {
+    guard let ct = Fixtures.shared("totalsegmentator_example/example_ct_sm.nii.gz"),
+      let seg = Fixtures.shared("totalsegmentator_example/example_seg_fast/spleen.nii.gz")
+    else { return }
+    let c = try Case(loading: DataItem(image: ct, label: seg))
+    var rng = RandomGenerator(seed: 0)
+    // The deterministic prefix once, at the file's own 3 mm (debug builds are slow; resampling the real CT
+    // is covered by TransformParityTests), then the random tail with two patch sizes.
+    let prefixed = try Pipeline.tutorialTrain(pixdim: [3, 3, 3]).run(c, steps: 0..<3, using: &rng)[
+      0]
+    #expect(prefixed.image.spatialShape == [122, 101, 30])
+    #expect(prefixed.label!.array.scalars.contains(1))
+    // 30 slices: the tutorial's 96³ patch does not fit, and MONAI raises as well
+    let full = Pipeline.tutorialTrain()
+    do {
+      _ = try full.run(prefixed, steps: 3..<full.steps.count, using: &rng)
+      Issue.record("expected an error")
+    } catch let e as VistaError {
+      #expect(e.message.contains("larger than the volume"))
+    }
+    let small = Pipeline.tutorialTrain(patch: [64, 64, 24], numSamples: 2)
+    let patches = try small.run(prefixed, steps: 3..<small.steps.count, using: &rng)
+    #expect(patches.count == 2)
+    for p in patches {
+      #expect(p.image.shape == [1, 64, 64, 24])
+      #expect(Set(p.label!.array.scalars).isSubset(of: [0, 3]))
+    }
+  }
 }
