@@ -7,6 +7,7 @@ BLAS.preferFastKernels()
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
   "checkpoint": BenchCheckpoint.run,
+  "data": BenchData.run,
   "train": BenchTrain.run,
 ]
 
