@@ -13,11 +13,11 @@ public struct ResampleToMatch: Transform {
   /// nearest for labels, bilinear for images / probabilities.
   public var mode: InterpolationMode
   /// border (MONAI's Spacing default) or zeros (outside a crop, e.g. after CropForeground).
-  public var padding: PaddingMode
+  public var padding: GridPadding
 
   /// Resample onto `reference`'s grid.
   public init(
-    _ reference: Volume, mode: InterpolationMode = .nearest, padding: PaddingMode = .border
+    _ reference: Volume, mode: InterpolationMode = .nearest, padding: GridPadding = .border
   ) {
     self.init(
       affine: reference.affine, spatialShape: reference.spatialShape, mode: mode, padding: padding)
@@ -26,7 +26,7 @@ public struct ResampleToMatch: Transform {
   /// Resample onto an explicit grid.
   public init(
     affine: Affine, spatialShape: [Int], mode: InterpolationMode = .nearest,
-    padding: PaddingMode = .border
+    padding: GridPadding = .border
   ) {
     self.affine = affine
     self.spatialShape = spatialShape

@@ -129,7 +129,7 @@ func computeShapeOffset(_ shape: [Int], _ inAffine: Affine, _ outAffine: Affine)
 }
 
 /// Out-of-volume handling of `resample` (grid_sample's padding_mode).
-public enum PaddingMode: String, Sendable {
+public enum GridPadding: String, Sendable {
   /// Coordinates clamp to the volume (MONAI Spacing's default).
   case border
   /// Samples outside the volume are 0 (how MONAI's inverse of a crop pads).
@@ -237,7 +237,7 @@ struct MonaiGrid {
 /// MONAI's path (`MonaiGrid`). Parallel over output x-slices.
 public func resample(
   _ x: Tensor, xform: Affine, outShape: [Int], mode: InterpolationMode,
-  padding: PaddingMode = .border
+  padding: GridPadding = .border
 ) -> Tensor {
   let (nc, nx, ny, nz) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (ox, oy, oz) = (outShape[0], outShape[1], outShape[2])
