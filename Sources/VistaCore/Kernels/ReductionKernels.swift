@@ -60,6 +60,41 @@ func sumAxes(_ x: Tensor, axes: [Int], keepDims: Bool) -> Tensor {
       if innerReduced {
         // Output element o ↔ one combination of kept dims; sum all reduced combos of contiguous runs.
         let outerRed = redDims.dropLast().map { sizes[$0] }.reduce(1, *)
+        if outCount < parallelWorkers && x.count >= 1 << 18 {
+          // Few outputs (a loss-style full reduction): split each output's runs across cores.
+          for oi in 0..<outCount {
+            var base = 0
+            var rem = oi
+            for d in keptDims.reversed() {
+              base += (rem % sizes[d]) * strides[d]
+              rem /= sizes[d]
+            }
+            let parts = parallelWorkers * 4
+            var partial = [Double](repeating: 0, count: parts)
+            partial.withUnsafeMutableBufferPointer { acc in
+              // Split the outer reduced combos when there are enough, else each contiguous run.
+              let splitOuter = outerRed >= parts
+              parallelFor(parts) { part in
+                var s = 0.0
+                let rs = splitOuter ? (outerRed * part / parts)..<(outerRed * (part + 1) / parts) : 0..<outerRed
+                let lo = splitOuter ? 0 : inner * part / parts
+                let hi = splitOuter ? inner : inner * (part + 1) / parts
+                for r in rs {
+                  var off = base
+                  var rr = r
+                  for d in redDims.dropLast().reversed() {
+                    off += (rr % sizes[d]) * strides[d]
+                    rr /= sizes[d]
+                  }
+                  s += sumRun(p + off + lo, hi - lo)
+                }
+                acc[part] = s
+              }
+            }
+            o[oi] = Float(partial.reduce(0, +))
+          }
+          return
+        }
         parallelRanges(outCount, minChunk: max(1, 65_536 / max(1, outerRed * inner))) { range in
           for oi in range {
             var base = 0

@@ -39,3 +39,16 @@ func naiveSum(_ x: Tensor, axes: [Int]) -> [Double] {
     #expect(Swift.abs(s - 100_000.3) / 100_000.3 < 1e-6)
   }
 }
+
+@Suite struct ReductionKernelsLargeTests {
+  @Test(arguments: [([300_001], [0]), ([2, 3, 50_000], [0, 2]), ([70_000, 5], [0]), ([5, 70_000], [1, 0])])
+  func fewOutputsSplitAcrossCores(_ shape: [Int], _ axes: [Int]) {
+    var rng = RandomGenerator(seed: 9)
+    let x = Tensor.uniform(shape, low: -1, high: 1, using: &rng)
+    let y = sumAxes(x, axes: axes.sorted(), keepDims: true)
+    let ref = naiveSum(x, axes: axes)
+    var worst = 0.0
+    for i in ref.indices { worst = max(worst, Swift.abs(Double(y.scalars[i]) - ref[i])) }
+    #expect(worst < 1e-3)
+  }
+}
