@@ -22,6 +22,17 @@ public func unsqueeze(_ x: Variable, axis: Int) throws -> Variable {
   return try reshape(x, s)
 }
 
+/// `x` without its size-1 dimension `axis` (PyTorch `squeeze(dim)`).
+public func squeeze(_ x: Variable, axis: Int) throws -> Variable {
+  let a = try normalizedAxis("squeeze", axis, x.shape)
+  guard x.shape[a] == 1 else {
+    throw VistaError.badShape("squeeze", x.shape, expected: "size 1 along axis \(axis)")
+  }
+  var s = x.shape
+  s.remove(at: a)
+  return try reshape(x, s)
+}
+
 /// Dimensions reordered: result dim i is x's dim `dims[i]` (PyTorch `permute`).
 public func permute(_ x: Variable, _ dims: [Int]) throws -> Variable {
   let rank = x.shape.count

@@ -8,6 +8,8 @@ import TestSupport
   @Test func reshapeAndUnsqueeze() throws {
     #expect(try reshape(x, [3, -1]).shape == [3, 4])
     #expect(try unsqueeze(x, axis: -1).shape == [2, 3, 2, 1])
+    #expect(try squeeze(unsqueeze(x, axis: 1), axis: 1).shape == [2, 3, 2])
+    expectVistaError(["squeeze", "[2, 3, 2]", "axis 0"]) { try squeeze(x, axis: 0) }
     expectVistaError(["reshape", "[2, 3, 2]", "[5, -1]"]) { try reshape(x, [5, -1]) }
   }
 
