@@ -5,7 +5,8 @@ import VistaCore
 BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
-  "blas": BenchBLAS.run
+  "blas": BenchBLAS.run,
+  "conv": BenchConv.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
