@@ -7,6 +7,7 @@ BLAS.preferFastKernels()
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
   "norm": BenchNorm.run,
+  "conv": BenchConv.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
