@@ -23,7 +23,7 @@ public final class Embedding: Module {
 
   /// Creates the table under `prefix` (key `<prefix>.weight`).
   public init(_ prefix: String, count: Int, dim: Int, using rng: inout RandomGenerator) {
-    weight = Parameter(key(prefix, "weight"), Tensor.normal([count, dim], using: &rng))
+    weight = Parameter(key(prefix, "weight"), normalInit([count, dim], using: &rng))
   }
 
   public var stateEntries: [Parameter] { [weight] }

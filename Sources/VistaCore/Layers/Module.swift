@@ -29,9 +29,21 @@ extension Module {
   prefix.isEmpty ? name : prefix + "." + name
 }
 
+/// Whether layers draw random initial values (off: zeros, for loading a checkpoint into).
+enum ParameterInit {
+  @TaskLocal static var isRandom = true
+}
+
 /// PyTorch's default init for conv/linear weights and biases: U(−1/√fan_in, 1/√fan_in)
 /// (kaiming_uniform with a = √5 gives exactly this bound).
 func defaultInit(_ shape: [Int], fanIn: Int, using rng: inout RandomGenerator) -> Tensor {
+  guard ParameterInit.isRandom else { return Tensor(zeros: shape) }
   let bound = 1 / Float(max(1, fanIn)).squareRoot()
   return Tensor.uniform(shape, low: -bound, high: bound, using: &rng)
+}
+
+/// N(0, 1) init (embeddings, the PE matrix), or zeros when random init is off.
+func normalInit(_ shape: [Int], using rng: inout RandomGenerator) -> Tensor {
+  guard ParameterInit.isRandom else { return Tensor(zeros: shape) }
+  return Tensor.normal(shape, using: &rng)
 }

@@ -62,18 +62,22 @@ public final class VISTA3D: Module {
   /// MONAI's fill value for "no prompt" rows.
   public static let ninf: Float = -9999
 
-  /// Builds a randomly initialised network (PyTorch's default init distributions).
-  public init(_ config: VISTA3DConfig, seed: UInt64 = 0) {
+  /// Builds a network with PyTorch's default init distributions (seeded), or all zeros when
+  /// `randomInit` is false (cheap: for loading a checkpoint into, or for inspecting shapes).
+  public init(_ config: VISTA3DConfig, seed: UInt64 = 0, randomInit: Bool = true) {
     self.config = config
-    var rng = RandomGenerator(seed: seed)
-    let f = config.initFilters
-    imageEncoder = SegResNetDS2(
-      "image_encoder", inChannels: config.inChannels, initFilters: f, outChannels: f, blocksDown: config.blocksDown,
-      using: &rng)
-    classHead = ClassMappingClassify("class_head", classes: config.classes, featureSize: f, using: &rng)
-    pointHead = PointMappingSAM(
-      "point_head", featureSize: f, classes: config.classes, lastSupported: config.lastSupported,
-      mlpDim: config.mlpDim, using: &rng)
+    (imageEncoder, classHead, pointHead) = ParameterInit.$isRandom.withValue(randomInit) {
+      var rng = RandomGenerator(seed: seed)
+      let f = config.initFilters
+      let encoder = SegResNetDS2(
+        "image_encoder", inChannels: config.inChannels, initFilters: f, outChannels: f,
+        blocksDown: config.blocksDown, using: &rng)
+      let classHead = ClassMappingClassify("class_head", classes: config.classes, featureSize: f, using: &rng)
+      let pointHead = PointMappingSAM(
+        "point_head", featureSize: f, classes: config.classes, lastSupported: config.lastSupported,
+        mlpDim: config.mlpDim, using: &rng)
+      return (encoder, classHead, pointHead)
+    }
   }
 
   public var stateEntries: [Parameter] {

@@ -11,7 +11,7 @@ public final class PositionEmbeddingRandom: Module {
   /// Creates the buffer under `prefix` with `features` = F columns.
   public init(_ prefix: String, features: Int, using rng: inout RandomGenerator) {
     gaussianMatrix = Parameter(
-      buffer: key(prefix, "positional_encoding_gaussian_matrix"), Tensor.normal([3, features], using: &rng))
+      buffer: key(prefix, "positional_encoding_gaussian_matrix"), normalInit([3, features], using: &rng))
   }
 
   public var stateEntries: [Parameter] { [gaussianMatrix] }
