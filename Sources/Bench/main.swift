@@ -6,6 +6,7 @@ BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
+  "model": BenchModel.run,
   "norm": BenchNorm.run,
   "conv": BenchConv.run,
 ]
