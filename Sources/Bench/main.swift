@@ -6,9 +6,10 @@ BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
+  "conv": BenchConv.run,
   "model": BenchModel.run,
   "norm": BenchNorm.run,
-  "conv": BenchConv.run,
+  "train": BenchTrain.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
