@@ -6,6 +6,7 @@ BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
+  "blas": BenchBLAS.run, "data": BenchData.run,
   "conv": BenchConv.run,
   "model": BenchModel.run,
   "norm": BenchNorm.run,
