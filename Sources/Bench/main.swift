@@ -6,8 +6,8 @@ BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
-  "blas": BenchBLAS.run, "data": BenchData.run,
   "conv": BenchConv.run,
+  "data": BenchData.run,
   "model": BenchModel.run,
   "norm": BenchNorm.run,
   "train": BenchTrain.run,
