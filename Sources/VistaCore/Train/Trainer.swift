@@ -44,8 +44,8 @@ public final class Trainer {
   var trainData: CacheDataset?
   var valData: CacheDataset?
   var baselineDone = false
-  /// Human-readable description of the last saved checkpoint.
-  var lastCheckpoint: String?
+  /// The last saved checkpoint and where in the run it was taken (nil before the first save).
+  public internal(set) var lastCheckpoint: String?
 
   /// Creates a trainer: builds the optimizer, loads and caches the data (the deterministic part of
   /// the tutorial pipelines) and, with a `run` folder, writes params.json.
@@ -68,6 +68,10 @@ public final class Trainer {
     }
     self.model = model
     self.options = options
+    if options.autoFreeze || options.pointFreeze {
+      model.setAutoGrad(autoFreeze: options.autoFreeze, pointFreeze: options.pointFreeze)
+    }
+    for prefix in options.freeze { model.setRequiresGrad(false, prefix: prefix) }
     self.trainItems = options.limitCases.map { Array(train.prefix($0)) } ?? train
     self.valItems = val
     self.optimizer = try makeOptimizer(options, model.parameters)
@@ -124,6 +128,9 @@ public final class Trainer {
     let all = trainItems.count * options.samples
     return options.limitSteps.map { min($0, all) } ?? all
   }
+
+  /// Steps done in the epoch in progress (0 between epochs).
+  public var stepInEpoch: Int { cursor?.stepsDone ?? 0 }
 
   /// Asks the loop to stop at the next step boundary (safe to call from a signal handler's flag).
   public func requestStop() { stopRequested = true }
@@ -268,8 +275,13 @@ public final class Trainer {
     var record = EpochRecord(
       epoch: e, trainLoss: finite.isEmpty ? .nan : finite.reduce(0.0) { $0 + Double($1) } / Double(finite.count),
       stepLosses: c.losses, valDice: nil, valPerClass: nil, lr: optimizer.lr, seconds: 0, isBest: false)
+    var validation: ValidationResult? = nil
     if valData != nil && options.valInterval > 0 && e % options.valInterval == 0 {
-      let v = try validate()
+      do { validation = try validate() } catch let stopped as ValidationStopped {
+        say("epoch \(e): \(stopped); the epoch is recorded without val Dice", always: true)
+      }
+    }
+    if let v = validation {
       seconds += v.seconds
       record.valDice = v.mean
       record.valPerClass = v.perClass
@@ -314,6 +326,26 @@ public final class Trainer {
     history.append(record)
     try writeEpoch(record)
     say(summary(record) + "  (before training)")
+  }
+}
+
+extension Trainer: CustomStringConvertible {
+  /// `Trainer: VISTA3D small · 1.2M params · fp32; 6 train / 2 val cases; ...; epoch 3 step 5/12`.
+  public var description: String {
+    var parts = [
+      "Trainer: \(model.summary)",
+      "\(trainItems.count) train / \(valItems.count) val cases",
+      "patch \(formatShape(options.patch)) × \(options.samples)",
+      "\(options.optimizer) lr \(options.lr)",
+      "mode \(options.mode.rawValue)",
+    ]
+    if let c = cursor {
+      parts.append("epoch \(c.epoch + 1) step \(c.stepsDone)/\(stepsPerEpoch)")
+    } else {
+      parts.append("\(epochsCompleted) epochs done")
+    }
+    if let b = best.best { parts.append(String(format: "best val dice %.4f (epoch %d)", b, best.bestEpoch ?? 0)) }
+    return parts.joined(separator: "; ")
   }
 }
 

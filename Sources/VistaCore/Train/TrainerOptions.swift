@@ -37,6 +37,12 @@ public struct TrainerOptions: Sendable, Codable, Equatable {
   public var labelMap: [[Int]] = [[1, 3]]
   /// Prompts per step: both (tutorial), auto (class prompts only) or point (clicks only).
   public var mode: PromptMode = .both
+  /// Freeze the class branch (MONAI `set_auto_grad(auto_freeze=True)`; with either freeze the encoder is frozen too).
+  public var autoFreeze: Bool = false
+  /// Freeze the point branch (MONAI `set_auto_grad(point_freeze=True)`).
+  public var pointFreeze: Bool = false
+  /// Freeze every parameter whose state_dict key starts with one of these prefixes.
+  public var freeze: [String] = []
   /// Seeds the epoch order, the crops and the prompt sampler.
   public var seed: UInt64 = 0
   /// Cap on steps per epoch (quick runs); nil = every patch of every case.

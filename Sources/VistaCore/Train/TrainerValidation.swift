@@ -19,7 +19,7 @@ extension Trainer {
     sw.mode = .constant
     var rows: [[Float]] = []
     for (n, c) in data.cached.enumerated() {
-      if stopping { throw VistaError("validate: stopped after \(n) of \(data.count) cases") }
+      if stopping { throw ValidationStopped(done: n, total: data.count) }
       let image = try c.image.array.reshaped([1] + c.image.shape)
       let logits = try vistaSlidingWindow(model, image: image, classes: classes, options: sw)
       let pred = try vistaPostProcess(try logits.reshaped(Array(logits.shape.dropFirst())), labelPrompt: classes)
@@ -32,4 +32,14 @@ extension Trainer {
     return ValidationResult(
       classes: classes, perClass: perClass, perCase: rows, mean: mean, seconds: ProgressLine.now() - start)
   }
+}
+
+/// Thrown by `validate` when a stop is requested between two validation cases.
+public struct ValidationStopped: Error, CustomStringConvertible {
+  /// Cases scored before the stop.
+  public var done: Int
+  /// Validation cases in all.
+  public var total: Int
+
+  public var description: String { "validation stopped after \(done) of \(total) cases (stop requested)" }
 }
