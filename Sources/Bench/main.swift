@@ -8,6 +8,7 @@ let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
   "conv": BenchConv.run,
   "data": BenchData.run,
+  "finetune": BenchFinetune.run,
   "model": BenchModel.run,
   "norm": BenchNorm.run,
   "train": BenchTrain.run,
