@@ -145,17 +145,52 @@ extension BuiltinRegistry {
   }
 
   private mutating func installDatasets() {
+    let spleenMap = DictBox()
+    try? spleenMap.set(.int(1), .int(3))
     register(
       Builtin(
-        "transforms", [Param("name", .string, "tutorial-train or tutorial-val")],
+        "transforms",
+        [
+          Param("name", .string, "tutorial-train or tutorial-val"),
+          Param("patch", .list, default: .list([.int(96), .int(96), .int(96)]), "crop size (tutorial-train)"),
+          Param("samples", .int, default: .int(2), "crops per case (tutorial-train)"),
+          Param("pixdim", .list, default: .list([.float(1.5), .float(1.5), .float(1.5)]), "target spacing, mm"),
+          Param("label_map", .dict, default: .dict(spleenMap), "label remapping"),
+        ],
         summary: "A named transform pipeline.", example: "pipe = transforms(\"tutorial-val\")"
       ) { a in
         let name = try a.string("name")
-        do {
-          return .object(PipelineObject(try namedTransforms(name)))
-        } catch {
-          let hint = Suggestions.hint(for: name, in: ["tutorial-train", "tutorial-val"])
-          throw RuntimeFailure("\(error)", help: hint, argument: "name")
+        let pixdim = try a.doubles("pixdim")
+        guard pixdim.count == 3, pixdim.allSatisfy({ $0 > 0 }) else {
+          throw RuntimeFailure("transforms: pixdim must be 3 positive values, got \(pixdim)", argument: "pixdim")
+        }
+        var map: [Int: Int] = [:]
+        if case .dict(let box) = a.value("label_map") {
+          for (k, v) in box.entries {
+            guard case .int(let from) = k, case .int(let to) = v else {
+              throw RuntimeFailure("transforms: label_map needs int keys and values", argument: "label_map")
+            }
+            map[from] = to
+          }
+        }
+        switch name {
+        case "tutorial-train":
+          let patch = try a.ints("patch")
+          guard patch.count == 3, patch.allSatisfy({ $0 > 0 }) else {
+            throw RuntimeFailure("transforms: patch must be 3 positive sizes, got \(patch)", argument: "patch")
+          }
+          return .object(
+            PipelineObject(
+              Pipeline.tutorialTrain(pixdim: pixdim, patch: patch, numSamples: try a.int("samples"), labelMap: map)))
+        case "tutorial-val":
+          return .object(PipelineObject(Pipeline.tutorialVal(pixdim: pixdim, labelMap: map)))
+        default:
+          do {
+            return .object(PipelineObject(try namedTransforms(name)))
+          } catch {
+            let hint = Suggestions.hint(for: name, in: ["tutorial-train", "tutorial-val"])
+            throw RuntimeFailure("\(error)", help: hint, argument: "name")
+          }
         }
       })
     register(
