@@ -37,3 +37,23 @@ import Testing
     try r.run(#"m = vista3d("tiny", checkpoint="finetuned.pt")"#)
   }
 }
+
+/// examples/quickstart.vs with small `--set` overrides.
+@Suite struct QuickstartExampleTests {
+  @Test func quickstartRunsWithSmallSizes() throws {
+    let url = Issue6ScriptTests.examples.appendingPathComponent("quickstart.vs")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    var r = try ScriptRunner()
+    defer { r.remove() }
+    r.interpreter.overrides = [
+      "cases": .int(4), "size": .list([.int(32), .int(32), .int(16)]),
+      "patch": .list([.int(16), .int(16), .int(16)]), "config": .string("tiny"), "epochs": .int(1),
+    ]
+    let out = try r.run(text)
+    let last = try #require(out.split(separator: "\n").last)
+    #expect(last.hasPrefix("final val dice "))
+    #expect(try PNG.read(path: r.path("curves.png")).width > 100)
+    #expect(try PNG.read(path: r.path("overlay.png")).width > 100)
+    #expect(FileManager.default.fileExists(atPath: r.path("runs/quickstart-tiny/metrics.csv")))
+  }
+}
