@@ -3,7 +3,7 @@ import VistaCore
 
 /// `vista-bench finetune [--minutes 5] [--target 0.9] [--lr 1e-3] [--patch 48] [--mode auto]
 /// [--config small] [--cases 8] [--samples 2] [--pixdim 1.5] [--loss dice] [--optimizer adam]
-/// [--warmup 0]`: trains a VISTA3D configuration from random init on the synthetic dataset
+/// [--warmup 0] [--label-set 0,3] [--val-roi 0] [--val-every 1]`: trains a VISTA3D configuration from random init on the synthetic dataset
 /// (8 cases of 96×96×64, 6 train / 2 val) until the validation Dice reaches the target or the time
 /// runs out, printing one line per epoch with the elapsed time.
 enum BenchFinetune {
@@ -27,8 +27,13 @@ enum BenchFinetune {
     o.loss = TrainLoss(rawValue: value("loss") ?? "dice") ?? .dice
     let pix = Double(value("pixdim") ?? "1.5") ?? 1.5
     o.pixdim = [pix, pix, pix]
-    o.labelSet = [0, 3]
-    o.labelMap = [[1, 3]]
+    o.labelSet = (value("label-set") ?? "0,3").split(separator: ",").compactMap { Int($0) }
+    o.labelMap = [[1, 3], [2, 0]]  // spleen → 3; the liver is background here
+    if let r = value("val-roi") {
+      let v = r.split(separator: ",").compactMap { Int($0) }
+      o.valRoi = v.count == 1 ? [v[0], v[0], v[0]] : v
+    }
+    o.valInterval = Int(value("val-every") ?? "1") ?? 1
     o.seed = 0
     let warmup = Int(value("warmup") ?? "0") ?? 0
     if warmup > 0 {

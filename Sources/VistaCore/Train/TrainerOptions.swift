@@ -65,6 +65,9 @@ public struct TrainerOptions: Sendable, Codable, Equatable {
   public var valAtStart: Bool = false
   /// Sliding-window overlap for validation.
   public var overlap: Double = 0.25
+  /// Validation sliding-window roi (nil = the patch; a size ≤ 0 = the whole axis, rounded up to
+  /// what the network accepts, so `[0, 0, 0]` runs each validation volume in one window).
+  public var valRoi: [Int]? = nil
   /// Windows per forward in validation.
   public var swBatchSize: Int = 1
   /// Early stopping: epochs without improvement of val Dice before `fit` stops (nil = never).

@@ -14,12 +14,19 @@ extension Trainer {
       throw VistaError("validate: label_set \(options.labelSet) has no foreground class to score")
     }
     let start = ProgressLine.now()
-    var sw = SlidingWindowOptions(
-      roi: roi ?? options.patch, overlap: [overlap ?? options.overlap], swBatchSize: options.swBatchSize)
-    sw.mode = .constant
+    let requested = roi ?? options.valRoi ?? options.patch
+    guard requested.count == 3 else { throw VistaError("validate: roi needs 3 sizes, got \(requested)") }
+    let factor = model.imageEncoder.shapeFactor
     var rows: [[Float]] = []
     for (n, c) in data.cached.enumerated() {
       if stopping { throw ValidationStopped(done: n, total: data.count) }
+      let size = c.image.spatialShape
+      let caseRoi = (0..<3).map { d in
+        requested[d] > 0 ? requested[d] : (size[d] + factor - 1) / factor * factor
+      }
+      var sw = SlidingWindowOptions(
+        roi: caseRoi, overlap: [overlap ?? options.overlap], swBatchSize: options.swBatchSize)
+      sw.mode = .constant
       let image = try c.image.array.reshaped([1] + c.image.shape)
       let logits = try vistaSlidingWindow(model, image: image, classes: classes, options: sw)
       let pred = try vistaPostProcess(try logits.reshaped(Array(logits.shape.dropFirst())), labelPrompt: classes)

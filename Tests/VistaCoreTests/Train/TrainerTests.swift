@@ -48,6 +48,22 @@ struct TinyRun {
     #expect(model.parameters.allSatisfy { $0.grad == nil })
   }
 
+  @Test func frozenPartsAreNotUpdated() throws {
+    let fx = try TinyRun()
+    defer { fx.remove() }
+    let model = VISTA3D(.tiny, seed: 1)
+    var o = TinyRun.options(mode: .autoOnly)
+    o.freeze = ["image_encoder.encoder"]
+    let trainer = try Trainer(model: model, train: fx.train, options: o)
+    let before = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0.value) })
+    try trainer.step()
+    for p in model.parameters {
+      let frozen = p.name.hasPrefix("image_encoder.encoder")
+      #expect(!frozen || p.value == before[p.name]!, "\(p.name)")
+    }
+    #expect(model.classHead.parameters.contains { $0.value != before[$0.name]! })
+  }
+
   @Test func epochRunsEveryPatchValidatesAndWritesTheRunFolder() throws {
     let fx = try TinyRun()
     defer { fx.remove() }
