@@ -4,7 +4,7 @@
 # slow: trains for minutes; Issue6ScriptTests runs it with small --set values.
 cases = 8
 size = [64, 64, 48]                 # voxels per synthetic CT
-patch = [48, 48, 48]                # training crop (a multiple of 16)
+patch = [32, 32, 32]                # training crop (a multiple of 16; ≤ the resampled volume, ~35×35×79 here)
 config = "small"                    # vista3d132 | small | tiny
 epochs = 4
 lr = 1e-3
