@@ -278,11 +278,11 @@ extension BuiltinRegistry {
     }
     registerProperty(on: "Dataset", Property("train", "training cases (loaded on use)") { v in
       let d = try data(v)
-      return .list(d.train.map { .object(CaseObject(item: $0, labelMap: d.dataset.labelMap)) })
+      return .list(d.train.map { .object(CaseObject(item: $0, labelMap: d.dataset.labelMap, labelNames: d.dataset.labelNames)) })
     })
     registerProperty(on: "Dataset", Property("val", "validation cases (loaded on use)") { v in
       let d = try data(v)
-      return .list(d.val.map { .object(CaseObject(item: $0, labelMap: d.dataset.labelMap)) })
+      return .list(d.val.map { .object(CaseObject(item: $0, labelMap: d.dataset.labelMap, labelNames: d.dataset.labelNames)) })
     })
     registerProperty(on: "Dataset", Property("size", "number of cases") { v in .int(try data(v).dataset.count) })
     registerProperty(on: "Dataset", Property("labels", "label value → name from dataset.json") { v in

@@ -28,12 +28,22 @@ public final class CaseObject: ScriptObject {
 
   /// Label remapping applied when loading (the dataset's `map_labels`).
   public let labelMap: [Int: Int]
+  /// The dataset's own label names (for values `labelMap` leaves alone).
+  public let labelNames: [Int: String]
 
   /// A lazily loaded case.
-  public init(item: DataItem, labelMap: [Int: Int] = [:]) {
+  public init(item: DataItem, labelMap: [Int: Int] = [:], labelNames: [Int: String] = [:]) {
     self.item = item
     self.preprocessed = false
     self.labelMap = labelMap
+    self.labelNames = labelNames
+  }
+
+  /// The name of a label value: a VISTA3D class when the dataset maps to it (or has no map), else
+  /// the dataset's own name.
+  public func className(_ id: Int) -> String {
+    if labelMap.isEmpty || labelMap.values.contains(id) { return VistaLabels.name(id) }
+    return labelNames[id].map { "\($0) (dataset label \(id))" } ?? VistaLabels.name(id)
   }
 
   /// An in-memory case.
@@ -42,6 +52,7 @@ public final class CaseObject: ScriptObject {
     self.loaded = c
     self.preprocessed = preprocessed
     self.labelMap = [:]
+    self.labelNames = [:]
   }
 
   /// The case name.

@@ -16,7 +16,7 @@ extension BuiltinRegistry {
         summary: "Plot training loss, validation Dice and learning rate per epoch; returns the path.",
         example: "plot_curves(train, \"curves.png\")"
       ) { a in
-        let curves: TrainingCurves
+        var curves: TrainingCurves
         let title = a.has("title") ? try a.string("title") : nil
         switch a.value("source") {
         case .object(let t as TrainerObject):
@@ -41,6 +41,8 @@ extension BuiltinRegistry {
             "argument 'source' of plot_curves() must be a Trainer or a path, got \(v.typeName)",
             argument: "source")
         }
+        let lrs = curves.history.learningRate.filter { !$0.isNaN }
+        if !lrs.isEmpty && lrs.allSatisfy({ $0 > 0 }) && (lrs.max() ?? 0) < 0.01 { curves.logLearningRate = true }
         let file = try a.string("file")
         try plotCall { try curves.write(to: a.interpreter.resolvePath(file)) }
         return .string(file)
@@ -66,7 +68,9 @@ extension BuiltinRegistry {
         let (image, _) = try volumeArgument(a.value("image"), "image", callee: "plot_overlay")
         var labelValue = a.value("label")
         var title = a.has("title") ? try a.string("title") : nil
+        var className: (Int) -> String = VistaLabels.name
         if case .object(let c as CaseObject) = a.value("image") {
+          className = c.className
           if case .nil = labelValue, let l = try c.load().label { labelValue = .object(VolumeObject(l)) }
           title = title ?? c.name
         }
@@ -95,15 +99,21 @@ extension BuiltinRegistry {
         if a.has("dice") {
           fig.dice = try a.double("dice")
         } else if let l = label, let p = prediction {
-          let lt = try Tensor(shape: [n], scalars: l.map { $0 > 0 ? 1 : 0 })
-          let pt = try Tensor(shape: [n], scalars: p.map { $0 > 0 ? 1 : 0 })
-          let d = try DiceMetric.binary(prediction: pt, label: lt)
-          if !d.isNaN { fig.dice = Double(d) }
+          // Mean Dice over the predicted classes (each against the same value in the label).
+          let classes = Set(p.filter { $0 > 0 }).sorted()
+          var scores: [Double] = []
+          for c in classes {
+            let lt = try Tensor(shape: [n], scalars: l.map { $0 == c ? 1 : 0 })
+            let pt = try Tensor(shape: [n], scalars: p.map { $0 == c ? 1 : 0 })
+            let d = try DiceMetric.binary(prediction: pt, label: lt, ignoreEmpty: false)
+            if !d.isNaN { scores.append(Double(d)) }
+          }
+          if !scores.isEmpty { fig.dice = scores.reduce(0, +) / Double(scores.count) }
         }
         var ids = Set<Int32>()
         for m in [label, prediction] { if let m { ids.formUnion(m) } }
         fig.classNames = Dictionary(
-          uniqueKeysWithValues: ids.filter { $0 > 0 }.map { (Int($0), VistaLabels.name(Int($0))) })
+          uniqueKeysWithValues: ids.filter { $0 > 0 }.map { (Int($0), className(Int($0))) })
         if let p = try pointPrompts(a) {
           let pts = p.0[0].map { $0.map { Int($0.rounded()) } }
           fig.points = try plotCall { try PointPrompt.from(points: pts, labels: p.1[0]) }
