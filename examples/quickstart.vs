@@ -1,6 +1,6 @@
 # Quickstart: finetune a small VISTA3D on a synthetic dataset, then look at the result.
 # vista run examples/quickstart.vs            (release build: a few minutes on 2 cores)
-# vista run examples/quickstart.vs --set epochs=1 --set size=[32,32,16] --set patch=[16,16,16]
+# vista run examples/quickstart.vs --set epochs=1 --set size=[32,32,16] --set patch=[16,16,16] --set 'config="tiny"'
 # slow: trains for minutes; Issue6ScriptTests runs it with small --set values.
 cases = 8
 size = [64, 64, 48]                 # voxels per synthetic CT
