@@ -90,6 +90,22 @@ import VistaCore
     #expect(out == "[16, 16, 16]\ntrue\n")
   }
 
+  @Test func segmentWithPointsOnAVolume() throws {
+    var r = try DataBuiltinsTests.withData()
+    defer { r.remove() }
+    let out = try r.run(
+      """
+      m = vista3d("tiny", seed=1)
+      c = data.val[0]
+      s = m.segment(c, points=[[8, 8, 8], [2, 2, 2]], point_labels=[1, 0], classes=[3])
+      print(s.shape == c.image.shape, s.affine == c.image.affine, s.dtype)
+      ok = true
+      for v in s.array.tolist() { if v != 0 and v != 3 { ok = false } }
+      print(ok)
+      """)
+    #expect(out == "true true uint8\ntrue\n")
+  }
+
   @Test func labels() throws {
     var r = try ScriptRunner()
     defer { r.remove() }

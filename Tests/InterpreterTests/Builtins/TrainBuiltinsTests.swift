@@ -47,19 +47,28 @@ import Testing
     try r.run(
       Self.setup + """
 
-        train = finetune(model, data, patch=[16, 16, 16], samples=1, verbose=false, val_interval=0)
+        train = finetune(model, data, patch=[16, 16, 16], samples=2, val_interval=0, run="runs/i")
         """)
-    r.interpreter.interrupt.request()
-    var stopped = false
-    do {
-      try r.run("train.epoch()")
-    } catch let e as ScriptError {
-      stopped = e.message.contains("interrupted")
-    } catch is Interrupted {
-      stopped = true
+    // Ctrl-C arrives while the epoch runs: right after the first step's progress line.
+    let flag = r.interpreter.interrupt
+    var out = ""
+    r.interpreter.output = { text in
+      out += text
+      if text.contains("step 1/") { flag.request() }
     }
-    #expect(stopped)
+    var message = ""
+    do {
+      let program = try Parser.parse(SourceFile(name: r.path("i.vs"), text: "train.epoch()"))
+      try r.interpreter.run(program)
+    } catch let e as ScriptError {
+      message = e.message
+    }
+    #expect(message == "interrupted")
+    #expect(out.contains("step 1/6"))
+    #expect(!out.contains("step 2/6"))
     #expect(try r.run("print(train.epochs_done)") == "0\n")
+    // The stop saved the run; it resumes mid-epoch.
+    #expect(try r.run("t2 = resume(\"runs/i\")\nprint(t2.epochs_done)").hasSuffix("0\n"))
   }
 
   @Test func segmentFileWritesALabelMap() throws {
