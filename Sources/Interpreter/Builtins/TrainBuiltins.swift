@@ -57,6 +57,13 @@ extension BuiltinRegistry {
           Param("limit_steps", .optional(.int), default: Value.nil, "cap on steps per epoch"),
           Param("val_interval", .int, default: .int(1), "validate every n epochs (0 = never)"),
           Param("verbose", .bool, default: .bool(true), "print progress lines"),
+          Param("loss", .string, default: .string("dice"), "dice (the tutorial) or dicece (the bundle)"),
+          Param("clip", .optional(.number), default: Value.nil, "gradient-norm clipping"),
+          Param("auto_freeze", .bool, default: .bool(false), "freeze all but the class head"),
+          Param("point_freeze", .bool, default: .bool(false), "freeze all but the point head"),
+          Param("limit_cases", .optional(.int), default: Value.nil, "train on the first n cases only"),
+          Param("patience", .optional(.int), default: Value.nil, "early stopping after n epochs without a best"),
+          Param("val_roi", .optional(.list), default: Value.nil, "validation window (default: the patch)"),
         ],
         summary: "Set up finetuning of a model on a dataset (the MONAI spleen tutorial loop).",
         example: "train = finetune(model, data, patch=[96, 96, 96], lr=1e-5, run=\"runs/spleen\")"
@@ -82,6 +89,20 @@ extension BuiltinRegistry {
         if a.has("limit_steps") { o.limitSteps = try a.int("limit_steps") }
         o.valInterval = try a.int("val_interval")
         o.verbose = try a.bool("verbose")
+        let loss = try a.string("loss")
+        guard let l = TrainLoss(rawValue: loss) else {
+          let known = TrainLoss.allCases.map(\.rawValue)
+          throw RuntimeFailure(
+            "finetune: loss must be one of \(known.joined(separator: ", ")), got \"\(loss)\"",
+            help: Suggestions.hint(for: loss, in: known), argument: "loss")
+        }
+        o.loss = l
+        if a.has("clip") { o.clip = try a.double("clip") }
+        o.autoFreeze = try a.bool("auto_freeze")
+        o.pointFreeze = try a.bool("point_freeze")
+        if a.has("limit_cases") { o.limitCases = try a.int("limit_cases") }
+        if a.has("patience") { o.patience = try a.int("patience") }
+        if a.has("val_roi") { o.valRoi = try a.ints("val_roi") }
         o.labelMap = d.dataset.labelMap.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
         let run = a.has("run") ? URL(fileURLWithPath: a.interpreter.resolvePath(try a.string("run"))) : nil
         let t = try Trainer(model: m.model, train: d.train, val: d.val, options: o, run: run)

@@ -90,6 +90,8 @@ import Testing
     try r.run(Self.setup)
     let mode = try #require(try r.error(#"finetune(model, data, mode="bothh")"#))
     #expect(mode.help == "did you mean 'both'?")
+    let loss = try #require(try r.error(#"finetune(model, data, loss="dicecee")"#))
+    #expect(loss.help == "did you mean 'dicece'?")
     let kw = try #require(try r.error(#"finetune(model, data, learning_rate=1e-4)"#))
     #expect(kw.message.contains("unknown keyword argument 'learning_rate'"))
     let run = try #require(try r.error(#"resume("runs/none")"#))
