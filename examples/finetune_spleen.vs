@@ -1,5 +1,5 @@
 # Finetune VISTA3D on MSD spleen: the script of issue 6 §1.
-# needs: dataset, vista3d, finetune, plot_curves, plot_overlay (bound by the engine issues)
+# needs: data/Task09_Spleen and model_vista3d.pt (Issue6ScriptTests runs it on synthetic data with the tiny model)
 data = dataset("Task09_Spleen", split="tutorial")
 data.map_labels({1: 3})                       # spleen -> VISTA3D class 3
 model = vista3d(checkpoint="model_vista3d.pt")

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Interpreter
 
-/// Every `examples/*.vs` without a `# needs:` line runs without error.
+/// Every `examples/*.vs` without a `# needs:` or `# slow:` line runs without error.
 @Suite struct ExamplesTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent()
@@ -22,6 +22,7 @@ import Testing
     let text = try String(contentsOf: url, encoding: .utf8)
     let program = try Parser.parse(SourceFile(name: name, text: text))
     if text.contains("# needs:") { return }  // parses now; runs once its bindings exist
+    if text.contains("# slow:") { return }  // runs in its own test with small sizes
     let interpreter = Interpreter()
     interpreter.workingDirectory = Self.root.path
     var out = ""

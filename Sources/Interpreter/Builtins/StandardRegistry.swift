@@ -9,6 +9,10 @@ extension BuiltinRegistry {
     r.installFiles()
     r.installHelp()
     r.installTensors()
+    r.installModel()
+    r.installData()
+    r.installTrain()
+    r.installPlot()
     return r
   }
 }

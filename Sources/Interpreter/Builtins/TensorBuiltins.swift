@@ -59,12 +59,20 @@ extension BuiltinRegistry {
       })
     register(
       Builtin(
-        "save_npy", [Param("t", .object("Tensor")), Param("path", .string)],
-        summary: "Write a Tensor as a float32 .npy file.", example: "save_npy(t, \"out.npy\")"
+        "save_npy", [Param("t", .any, "a Tensor or Volume"), Param("path", .string)],
+        summary: "Write a Tensor (or a Volume's array) as a float32 .npy file.",
+        example: "save_npy(t, \"out.npy\")"
       ) { a in
-        let t = try a.object("t", as: TensorObject.self)
+        let t: Tensor
+        switch a.value("t") {
+        case .object(let o as TensorObject): t = o.tensor
+        case .object(let o as VolumeObject): t = o.volume.array
+        case let v:
+          throw RuntimeFailure(
+            "argument 't' of save_npy() must be a Tensor or Volume, got \(v.typeName)", argument: "t")
+        }
         let url = URL(fileURLWithPath: a.interpreter.resolvePath(try a.string("path")))
-        try NPY.write(t.tensor, to: url)
+        try NPY.write(t, to: url)
         return .nil
       })
     register(

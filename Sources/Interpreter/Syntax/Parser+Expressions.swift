@@ -140,7 +140,9 @@ extension Parser {
         try close(.rightBracket, opener: open, "expected ']' after index")
         expr = Expr(.index(expr, index), expr.range.to(previous.range))
       } else if match(.dot) {
-        let name = try consume(.identifier, "expected a property or method name after '.'")
+        let name =
+          check(.kwRun) || check(.kwTime)
+          ? advance() : try consume(.identifier, "expected a property or method name after '.'")
         expr = Expr(
           .property(expr, name: name.lexeme, nameRange: name.range), expr.range.to(name.range))
       } else {
@@ -155,7 +157,8 @@ extension Parser {
     if !check(.rightParen) {
       repeat {
         if check(.rightParen) { break }
-        if check(.identifier) && peekNext.kind == .equal {
+        // `run` and `time` are statement keywords but fine as keyword-argument names (`run="runs/x"`).
+        if (check(.identifier) || check(.kwRun) || check(.kwTime)) && peekNext.kind == .equal {
           let label = advance()
           advance()
           let value = try expression()

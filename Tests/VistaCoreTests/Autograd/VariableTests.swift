@@ -3,7 +3,7 @@ import TestSupport
 @testable import VistaCore
 
 /// A test-local op: elementwise product, recorded on the tape.
-private func mul(_ a: Variable, _ b: Variable) -> Variable {
+private func product(_ a: Variable, _ b: Variable) -> Variable {
   let av = a.value
   let bv = b.value
   let y = Tensor(unchecked: av.shape, zip(av.scalars, bv.scalars).map { $0 * $1 })
@@ -28,8 +28,8 @@ private func total(_ a: Variable) -> Variable {
     // y = sum(x * x * w): dy/dx = 2 x w, dy/dw = x².
     let x = Variable.leaf(Tensor([1, 2, 3]))
     let w = Parameter("w", Tensor([0.5, -1, 2]))
-    let xx = mul(x, x)
-    let y = total(mul(xx, w.variable))
+    let xx = product(x, x)
+    let y = total(product(xx, w.variable))
     try y.backward()
     #expect(x.grad?.scalars == [1, -4, 12])
     #expect(w.grad?.scalars == [1, 4, 9])
@@ -37,7 +37,7 @@ private func total(_ a: Variable) -> Variable {
 
   @Test func gradientsAccumulateUntilZeroGrad() throws {
     let w = Parameter("w", Tensor([2, 3]))
-    for _ in 0..<2 { try total(mul(w.variable, w.variable)).backward() }
+    for _ in 0..<2 { try total(product(w.variable, w.variable)).backward() }
     #expect(w.grad?.scalars == [8, 12])
     w.zeroGrad()
     #expect(w.grad == nil)
@@ -46,7 +46,7 @@ private func total(_ a: Variable) -> Variable {
   @Test func frozenParameterRecordsNothing() throws {
     let w = Parameter("w", Tensor([2, 3]), requiresGrad: false)
     let c = Variable(Tensor([1, 1]))
-    let y = total(mul(w.variable, c))
+    let y = total(product(w.variable, c))
     #expect(!y.requiresGrad)
     #expect(throws: VistaError.self) { try y.backward() }
     #expect(w.grad == nil)
@@ -54,14 +54,14 @@ private func total(_ a: Variable) -> Variable {
 
   @Test func noGradModeRecordsNothing() {
     let w = Parameter("w", Tensor([2, 3]))
-    let y = GradMode.withNoGrad { total(mul(w.variable, w.variable)) }
+    let y = GradMode.withNoGrad { total(product(w.variable, w.variable)) }
     #expect(!y.requiresGrad)
     #expect(GradMode.isEnabled)
   }
 
   @Test func savedActivationsAreReleasedAfterBackward() throws {
     let w = Parameter("w", Tensor([2, 3]))
-    let y = total(mul(w.variable, w.variable))
+    let y = total(product(w.variable, w.variable))
     try y.backward()
     #expect(y.node?.inputs.isEmpty == true)
     #expect(y.node?.pullback == nil)
@@ -71,7 +71,7 @@ private func total(_ a: Variable) -> Variable {
 
   @Test func nonScalarBackwardNeedsSeed() throws {
     let x = Variable.leaf(Tensor([1, 2]))
-    let y = mul(x, x)
+    let y = product(x, x)
     #expect(throws: VistaError.self) { try y.backward() }
     try y.backward(seed: Tensor([1, 1]))
     #expect(x.grad?.scalars == [2, 4])
@@ -81,7 +81,7 @@ private func total(_ a: Variable) -> Variable {
     var v = Variable.leaf(Tensor([1]))
     let leaf = v
     let one = Variable(Tensor([1]))
-    for _ in 0..<20_000 { v = mul(v, one) }
+    for _ in 0..<20_000 { v = product(v, one) }
     try total(v).backward()
     #expect(leaf.grad?.scalars == [1])
   }
