@@ -98,10 +98,17 @@ public final class VISTA3D: Module {
   /// image [1, 1, H, W, D] (N > 1 only with classes alone); classes → class-head logits; points →
   /// point-head logits; both → the point logits blended in near the clicks (`gaussian_combine`,
   /// radius default min(H, W, D) / 5). Only the decoders that are needed run.
+  ///
+  /// `cache` reuses the decoder outputs of an earlier `embed(image)` of the same image, so several
+  /// prompts (or clicks added one by one) cost only the heads.
   public func callAsFunction(
-    _ image: Variable, classes: [Int]? = nil, points: PointPrompts? = nil, radius: Int? = nil
+    _ image: Variable, classes: [Int]? = nil, points: PointPrompts? = nil, radius: Int? = nil,
+    cache: ImageEmbedding? = nil
   ) throws -> Variable {
     try imageEncoder.validate(image.shape)
+    if let cache, cache.imageShape != image.shape {
+      throw VistaError.shapeMismatch("VISTA3D cache", cache.imageShape, image.shape, expected: "a cache embedded from this image")
+    }
     let size = Array(image.shape[2...])
     if classes == nil && points == nil { return Variable(Tensor(repeating: Self.ninf, shape: [1, 1] + size)) }
     if let classes, let points, points.coords.shape[0] != classes.count {
@@ -127,7 +134,12 @@ public final class VISTA3D: Module {
       }
     }
 
-    let features = try imageEncoder(image, withPoint: usePoints != nil, withLabel: classes != nil)
+    let features: (point: Variable?, auto: Variable?)
+    if let cache, usePoints == nil || cache.point != nil, classes == nil || cache.auto != nil {
+      features = (cache.point, cache.auto)
+    } else {
+      features = try imageEncoder(image, withPoint: usePoints != nil, withLabel: classes != nil)
+    }
     if let classes {
       let logits = try classHead(features.auto!, classes: classes)
       guard let p = usePoints else { return logits }
@@ -139,6 +151,12 @@ public final class VISTA3D: Module {
     let pointLogits = try pointHead(features.point!, coords: p.coords, labels: p.labels, promptClass: p.promptClass)
     if !mapping.contains(false) { return pointLogits }
     return try scatterRows(pointLogits, into: bs, mapping: mapping, fill: Self.ninf)
+  }
+
+  /// Runs the encoder and both decoders once; pass the result as `cache:` to reuse it across prompts.
+  public func embed(_ image: Variable, withPoint: Bool = true, withLabel: Bool = true) throws -> ImageEmbedding {
+    let (point, auto) = try imageEncoder(image, withPoint: withPoint, withLabel: withLabel)
+    return ImageEmbedding(imageShape: image.shape, point: point, auto: auto)
   }
 
   /// `gaussian_combine`: w = max(0, 1 − Σ_points exp(−|v − p|²/2r²)); rows in `mapping` become
@@ -188,6 +206,16 @@ public final class VISTA3D: Module {
     let m = Double(parameterCount) / 1e6
     return "VISTA3D \(config.name) · \(String(format: "%.1f", m))M params · fp32"
   }
+}
+
+/// The decoder outputs for one image (MONAI's `image_embeddings` cache), reusable across prompts.
+public struct ImageEmbedding: Sendable {
+  /// The shape of the image these features belong to.
+  public let imageShape: [Int]
+  /// `up_layers` output [N, C, H, W, D] (point branch), if computed.
+  public let point: Variable?
+  /// `up_layers_auto` output (class branch), if computed.
+  public let auto: Variable?
 }
 
 /// MONAI's `convert_points_to_disc(..., disc=False)` summed over its two channels, then 1 − sum clamped at 0.

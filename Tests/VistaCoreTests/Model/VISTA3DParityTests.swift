@@ -83,6 +83,20 @@ import TestSupport
     }
   }
 
+  @Test func cachedEmbeddingGivesTheSameLogits() throws {
+    let model = try tinyModel()
+    let x = Variable(try golden("image"))
+    try GradMode.withNoGrad {
+      let cache = try model.embed(x)
+      expectRelativeClose(try model(x, classes: [3, 7], cache: cache).value, try golden("forward_auto"), tol: Self.tolerance)
+      expectRelativeClose(
+        try model(x, points: prompts(classes: [3, 140]), cache: cache).value, try golden("forward_point"),
+        tol: Self.tolerance)
+      let other = Variable(Tensor(zeros: [1, 1, 16, 16, 16]))
+      #expect(throws: VistaError.self) { try model(other, classes: [3], cache: cache) }
+    }
+  }
+
   @Test func badInputSizesAreClearErrors() throws {
     let model = VISTA3D(.tiny)
     do {
