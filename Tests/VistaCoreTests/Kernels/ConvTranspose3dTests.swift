@@ -83,7 +83,7 @@ struct ConvTCase: Sendable, CustomStringConvertible {
     for j in want.indices { want[j] += Double(d.b.scalars[(j / vox) % c.cout]) }
     let g = c.geometry
     #expect([g.inD, g.inH, g.inW] == Array(c.yShape[2...]))
-    for planes in [1, 2, g.outD] {
+    for rows in [1, 2, 3, g.outD * g.outH] {
       var y = Tensor(repeating: .nan, shape: c.yShape)
       d.x.withUnsafeBufferPointer { px in
         d.w.withUnsafeBufferPointer { pw in
@@ -91,12 +91,12 @@ struct ConvTCase: Sendable, CustomStringConvertible {
             y.withUnsafeMutableBufferPointer { py in
               convTranspose3dForward(
                 x: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!,
-                y: py.baseAddress!, g, slabPlanes: planes)
+                y: py.baseAddress!, g, chunkRows: rows)
             }
           }
         }
       }
-      expectClose(y, Tensor(unchecked: c.yShape, want.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "\(c) slab \(planes)")
+      expectClose(y, Tensor(unchecked: c.yShape, want.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "\(c) chunk \(rows)")
     }
   }
 
@@ -110,7 +110,7 @@ struct ConvTCase: Sendable, CustomStringConvertible {
       wantDw[wi] += Double(d.dy.scalars[yi]) * Double(d.x.scalars[xi])
     }
     let g = c.geometry
-    for planes in [1, g.outD] {
+    for rows in [1, 2, g.outD * g.outH] {
       var dx = Tensor(repeating: .nan, shape: c.xShape)
       var dw = Tensor(repeating: .nan, shape: c.wShape)
       d.dy.withUnsafeBufferPointer { pdy in
@@ -118,13 +118,13 @@ struct ConvTCase: Sendable, CustomStringConvertible {
           dx.withUnsafeMutableBufferPointer { pdx in
             convTranspose3dBackwardInput(
               dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g,
-              slabPlanes: planes)
+              chunkRows: rows)
           }
         }
         d.x.withUnsafeBufferPointer { px in
           dw.withUnsafeMutableBufferPointer { pdw in
             convTranspose3dBackwardWeight(
-              x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, slabPlanes: planes)
+              x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, chunkRows: rows)
           }
         }
       }
