@@ -16,13 +16,26 @@ import Foundation
 /// single-threaded GEMM, so unfolding and multiplying overlap and stay in that core's cache.
 struct ConvPlan {
   /// Workers (cores) used.
-  let workers: Int
+  var workers: Int
   /// True when workers split output columns (rows); false when they split channels.
-  let splitColumns: Bool
+  var splitColumns: Bool
   /// Output rows per chunk.
-  let chunkRows: Int
+  var chunkRows: Int
+  /// True for the row-sharing unfold (ConvRowReuse.swift): chunks stay inside one output plane.
+  var reuseRows: Bool
   /// Floats of one worker's column buffer (rounded up to 64 bytes).
-  let bufferFloats: Int
+  var bufferFloats: Int
+
+  init(_ g: Conv3dGeometry, workers: Int, splitColumns: Bool, channels: Int, limit: Int, override: Int?) {
+    self.workers = workers
+    self.splitColumns = splitColumns
+    reuseRows = convReusesRows(g, forced: override != nil)
+    let colRows = channels * (reuseRows ? g.kernel * g.kernel : g.kernelVolume)
+    let rowLimit = reuseRows ? min(limit, g.outH) : limit
+    chunkRows = convChunkRows(colRows: colRows, outW: g.outW, limit: rowLimit, override: override)
+    let extended = reuseRows ? chunkRows + g.kernel - 1 : chunkRows
+    bufferFloats = (colRows * extended * g.outW + 15) & ~15
+  }
 
   /// Forward: split columns when each worker gets enough of them, otherwise output channels.
   /// A forced chunk size (tests) also forces the column split.
@@ -32,10 +45,9 @@ struct ConvPlan {
     let splitColumns =
       rows >= workers && (override != nil || g.outVoxels >= convChunkMinColumns * workers)
     let perWorker = splitColumns ? (rows + workers - 1) / workers : rows
-    let chunk = convChunkRows(colRows: g.colRows, outW: g.outW, limit: perWorker, override: override)
     return ConvPlan(
-      workers: workers, splitColumns: splitColumns, chunkRows: chunk,
-      bufferFloats: (g.colRows * chunk * g.outW + 15) & ~15)
+      g, workers: workers, splitColumns: splitColumns, channels: g.inChannels, limit: perWorker,
+      override: override)
   }
 
   /// Gradients: split input channels (each worker owns its dx channels / dw columns); with fewer
@@ -44,12 +56,16 @@ struct ConvPlan {
     let workers = parallelWorkers
     let splitColumns = g.inChannels < workers
     let channels = splitColumns ? g.inChannels : (g.inChannels + workers - 1) / workers
-    let rows = channels * g.kernelVolume
-    let chunk = convChunkRows(
-      colRows: rows, outW: g.outW, limit: g.outD * g.outH, override: override)
     return ConvPlan(
-      workers: workers, splitColumns: splitColumns, chunkRows: chunk,
-      bufferFloats: (rows * chunk * g.outW + 15) & ~15)
+      g, workers: workers, splitColumns: splitColumns, channels: channels,
+      limit: g.outD * g.outH, override: override)
+  }
+
+  /// The end of the chunk starting at output row `r0` (rows end at `limit`).
+  @inline(__always)
+  func chunkEnd(_ r0: Int, limit: Int, outH: Int) -> Int {
+    let r1 = min(limit, r0 + chunkRows)
+    return reuseRows ? min(r1, (r0 / outH + 1) * outH) : r1
   }
 }
 
@@ -113,7 +129,7 @@ public func conv3dForward(
   let inSample = g.inChannels * g.inVoxels
   let outVox = g.outVoxels
   let outSample = g.outChannels * outVox
-  let kCol = g.colRows
+  let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     for n in 0..<g.batch {
       BLAS.sgemm(
@@ -123,23 +139,43 @@ public func conv3dForward(
   } else {
     let plan = ConvPlan.forward(g, override: chunkRows)
     let totalRows = g.outD * g.outH
-    ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
-      convWorkers(plan.workers) { t in
-        let col = ws + t * plan.bufferFloats
-        let rows = plan.splitColumns ? convPart(totalRows, plan.workers, t) : 0..<totalRows
-        let cos = plan.splitColumns ? 0..<g.outChannels : convPart(g.outChannels, plan.workers, t)
-        if rows.isEmpty || cos.isEmpty { return }
-        for n in 0..<g.batch {
-          var r0 = rows.lowerBound
-          while r0 < rows.upperBound {
-            let r1 = min(rows.upperBound, r0 + plan.chunkRows)
-            let nCols = (r1 - r0) * g.outW
-            convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: 0..<g.inChannels)
-            BLAS.sgemm(
-              m: cos.count, n: nCols, k: kCol, a: w + cos.lowerBound * kCol, lda: kCol, b: col,
-              ldb: nCols, c: y + n * outSample + cos.lowerBound * outVox + r0 * g.outW,
-              ldc: outVox)
-            r0 = r1
+    // Row sharing multiplies by the weight repacked per kernel row; otherwise by w itself.
+    let kCol = plan.reuseRows ? g.colRows / k : g.colRows
+    let wr = plan.reuseRows ? convRepacked(w, g) : []
+    wr.withUnsafeBufferPointer { wrp in
+      ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
+        convWorkers(plan.workers) { t in
+          let col = ws + t * plan.bufferFloats
+          let rows = plan.splitColumns ? convPart(totalRows, plan.workers, t) : 0..<totalRows
+          let cos = plan.splitColumns ? 0..<g.outChannels : convPart(g.outChannels, plan.workers, t)
+          if rows.isEmpty || cos.isEmpty { return }
+          for n in 0..<g.batch {
+            var r0 = rows.lowerBound
+            while r0 < rows.upperBound {
+              let r1 = plan.chunkEnd(r0, limit: rows.upperBound, outH: g.outH)
+              let nCols = (r1 - r0) * outW
+              let yc = y + n * outSample + cos.lowerBound * outVox + r0 * outW
+              if plan.reuseRows {
+                let od = r0 / g.outH
+                let oh0 = r0 - od * g.outH
+                let ldb = (r1 - r0 + k - 1) * outW
+                convVol2colRows(
+                  x + n * inSample, col, g, od: od, oh: oh0..<(oh0 + r1 - r0),
+                  channels: 0..<g.inChannels)
+                for kh in 0..<k {
+                  BLAS.sgemm(
+                    m: cos.count, n: nCols, k: kCol,
+                    a: wrp.baseAddress! + (kh * g.outChannels + cos.lowerBound) * kCol, lda: kCol,
+                    b: col + kh * outW, ldb: ldb, beta: kh == 0 ? 0 : 1, c: yc, ldc: outVox)
+                }
+              } else {
+                convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: 0..<g.inChannels)
+                BLAS.sgemm(
+                  m: cos.count, n: nCols, k: kCol, a: w + cos.lowerBound * kCol, lda: kCol,
+                  b: col, ldb: nCols, c: yc, ldc: outVox)
+              }
+              r0 = r1
+            }
           }
         }
       }
@@ -159,8 +195,7 @@ public func conv3dBackwardInput(
   let inSample = g.inChannels * g.inVoxels
   let outVox = g.outVoxels
   let outSample = g.outChannels * outVox
-  let kCol = g.colRows
-  let kk3 = g.kernelVolume
+  let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     for n in 0..<g.batch {
       BLAS.sgemm(
@@ -173,27 +208,48 @@ public func conv3dBackwardInput(
   if !accumulate { convZero(dx, count: g.batch * inSample) }
   var plan = ConvPlan.backward(g, override: chunkRows)
   // Fewer input channels than cores: one worker, OpenBLAS threads the GEMM.
-  if plan.splitColumns {
-    plan = ConvPlan(
-      workers: 1, splitColumns: false, chunkRows: plan.chunkRows, bufferFloats: plan.bufferFloats)
-  }
+  if plan.splitColumns { plan.workers = 1 }
   let totalRows = g.outD * g.outH
-  ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
-    convWorkers(plan.workers) { t in
-      let col = ws + t * plan.bufferFloats
-      let cis = convPart(g.inChannels, plan.workers, t)
-      if cis.isEmpty { return }
-      for n in 0..<g.batch {
-        var r0 = 0
-        while r0 < totalRows {
-          let r1 = min(totalRows, r0 + plan.chunkRows)
-          let nCols = (r1 - r0) * g.outW
-          BLAS.sgemm(
-            transA: true, m: cis.count * kk3, n: nCols, k: g.outChannels,
-            a: w + cis.lowerBound * kk3, lda: kCol, b: dy + n * outSample + r0 * g.outW,
-            ldb: outVox, c: col, ldc: nCols)
-          convCol2vol(col, dx + n * inSample, g, rows: r0..<r1, channels: cis)
-          r0 = r1
+  let kCol = plan.reuseRows ? g.colRows / k : g.colRows
+  let taps = plan.reuseRows ? k * k : g.kernelVolume  // col rows per input channel
+  let wr = plan.reuseRows ? convRepacked(w, g) : []
+  wr.withUnsafeBufferPointer { wrp in
+    ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
+      convWorkers(plan.workers) { t in
+        let col = ws + t * plan.bufferFloats
+        let cis = convPart(g.inChannels, plan.workers, t)
+        if cis.isEmpty { return }
+        for n in 0..<g.batch {
+          var r0 = 0
+          while r0 < totalRows {
+            let r1 = plan.chunkEnd(r0, limit: totalRows, outH: g.outH)
+            let nCols = (r1 - r0) * outW
+            let dyc = dy + n * outSample + r0 * outW
+            if plan.reuseRows {
+              let od = r0 / g.outH
+              let oh0 = r0 - od * g.outH
+              let ldc = (r1 - r0 + k - 1) * outW
+              // kh = 0 writes columns 0..<nCols; the k − 1 extra rows start from zero.
+              for j in 0..<(cis.count * taps) {
+                (col + j * ldc + nCols).update(repeating: 0, count: ldc - nCols)
+              }
+              for kh in 0..<k {
+                BLAS.sgemm(
+                  transA: true, m: cis.count * taps, n: nCols, k: g.outChannels,
+                  a: wrp.baseAddress! + kh * g.outChannels * kCol + cis.lowerBound * taps,
+                  lda: kCol, b: dyc, ldb: outVox, beta: kh == 0 ? 0 : 1, c: col + kh * outW,
+                  ldc: ldc)
+              }
+              convCol2volRows(
+                col, dx + n * inSample, g, od: od, oh: oh0..<(oh0 + r1 - r0), channels: cis)
+            } else {
+              BLAS.sgemm(
+                transA: true, m: cis.count * taps, n: nCols, k: g.outChannels,
+                a: w + cis.lowerBound * taps, lda: kCol, b: dyc, ldb: outVox, c: col, ldc: nCols)
+              convCol2vol(col, dx + n * inSample, g, rows: r0..<r1, channels: cis)
+            }
+            r0 = r1
+          }
         }
       }
     }
@@ -211,38 +267,70 @@ public func conv3dBackwardWeight(
   let inSample = g.inChannels * g.inVoxels
   let outVox = g.outVoxels
   let outSample = g.outChannels * outVox
-  let kCol = g.colRows
-  let kk3 = g.kernelVolume
+  let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     convPointwiseWeightGrad(x: x, dy: dy, dw: dw, g, accumulate: accumulate)
     return
   }
   let plan = ConvPlan.backward(g, override: chunkRows)
   let totalRows = g.outD * g.outH
-  ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
-    convWorkers(plan.workers) { t in
-      let col = ws + t * plan.bufferFloats
-      // Few input channels: every worker unfolds all of them and owns some output channels.
-      let cis = plan.splitColumns ? 0..<g.inChannels : convPart(g.inChannels, plan.workers, t)
-      let cos = plan.splitColumns ? convPart(g.outChannels, plan.workers, t) : 0..<g.outChannels
-      if cis.isEmpty || cos.isEmpty { return }
-      var beta: Float = accumulate ? 1 : 0
-      for n in 0..<g.batch {
-        var r0 = 0
-        while r0 < totalRows {
-          let r1 = min(totalRows, r0 + plan.chunkRows)
-          let nCols = (r1 - r0) * g.outW
-          convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: cis)
-          BLAS.sgemm(
-            transB: true, m: cos.count, n: cis.count * kk3, k: nCols,
-            a: dy + n * outSample + cos.lowerBound * outVox + r0 * g.outW, lda: outVox, b: col,
-            ldb: nCols, beta: beta, c: dw + cos.lowerBound * kCol + cis.lowerBound * kk3,
-            ldc: kCol)
-          beta = 1
-          r0 = r1
+  let kCol = plan.reuseRows ? g.colRows / k : g.colRows
+  let taps = plan.reuseRows ? k * k : g.kernelVolume
+  // Row sharing accumulates into a zeroed repacked gradient, unpacked at the end.
+  var dwr = plan.reuseRows ? [Float](repeating: 0, count: g.outChannels * g.colRows) : []
+  dwr.withUnsafeMutableBufferPointer { dwrp in
+    ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
+      convWorkers(plan.workers) { t in
+        let col = ws + t * plan.bufferFloats
+        // Few input channels: every worker unfolds all of them and owns some output channels.
+        let cis = plan.splitColumns ? 0..<g.inChannels : convPart(g.inChannels, plan.workers, t)
+        let cos = plan.splitColumns ? convPart(g.outChannels, plan.workers, t) : 0..<g.outChannels
+        if cis.isEmpty || cos.isEmpty { return }
+        var beta: Float = accumulate ? 1 : 0
+        for n in 0..<g.batch {
+          var r0 = 0
+          while r0 < totalRows {
+            let r1 = plan.chunkEnd(r0, limit: totalRows, outH: g.outH)
+            let nCols = (r1 - r0) * outW
+            let dyc = dy + n * outSample + cos.lowerBound * outVox + r0 * outW
+            if plan.reuseRows {
+              let od = r0 / g.outH
+              let oh0 = r0 - od * g.outH
+              let ldb = (r1 - r0 + k - 1) * outW
+              convVol2colRows(
+                x + n * inSample, col, g, od: od, oh: oh0..<(oh0 + r1 - r0), channels: cis)
+              for kh in 0..<k {
+                BLAS.sgemm(
+                  transB: true, m: cos.count, n: cis.count * taps, k: nCols, a: dyc, lda: outVox,
+                  b: col + kh * outW, ldb: ldb, beta: 1,
+                  c: dwrp.baseAddress! + (kh * g.outChannels + cos.lowerBound) * kCol
+                    + cis.lowerBound * taps,
+                  ldc: kCol)
+              }
+            } else {
+              convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: cis)
+              BLAS.sgemm(
+                transB: true, m: cos.count, n: cis.count * taps, k: nCols, a: dyc, lda: outVox,
+                b: col, ldb: nCols, beta: beta,
+                c: dw + cos.lowerBound * kCol + cis.lowerBound * taps, ldc: kCol)
+              beta = 1
+            }
+            r0 = r1
+          }
         }
       }
     }
+    if plan.reuseRows {
+      convUnpackWeightByRow(UnsafePointer(dwrp.baseAddress!), dw, g, accumulate: accumulate)
+    }
+  }
+}
+
+/// w `[Cout, Cin, k, k, k]` repacked per kernel row (see ConvRowReuse.swift).
+func convRepacked(_ w: UnsafePointer<Float>, _ g: Conv3dGeometry) -> [Float] {
+  [Float](unsafeUninitializedCapacity: g.outChannels * g.colRows) { buf, count in
+    convRepackWeightByRow(w, buf.baseAddress!, g)
+    count = g.outChannels * g.colRows
   }
 }
 
