@@ -14,13 +14,15 @@ import Foundation
 
 /// `VISTA_CONV_ROW_REUSE=off` disables the row-sharing unfold, `always` uses it for every stride-1
 /// conv with k > 1 (tuning knobs); by default it runs when one output plane has at least 256
-/// columns (measured: a clear gain at 16², 32² and 64² planes, a loss at 8² and 4²).
+/// columns (measured: a clear gain at 16², 32² and 64² planes, a loss at 8² and 4²) and each
+/// of the k GEMMs keeps an inner dimension Cin·k² of at least 128 (1-channel inputs do not).
 let convRowReuseMode: String = ProcessInfo.processInfo.environment["VISTA_CONV_ROW_REUSE"] ?? "auto"
 
 /// Whether a conv uses the row-sharing unfold (a forced chunk size, as in tests, forces it).
 func convReusesRows(_ g: Conv3dGeometry, forced: Bool) -> Bool {
   guard g.stride == 1, g.kernel > 1, convRowReuseMode != "off" else { return false }
-  return forced || convRowReuseMode == "always" || g.outPlane >= 256
+  return forced || convRowReuseMode == "always"
+    || (g.outPlane >= 256 && g.inChannels * g.kernel * g.kernel >= 128)
 }
 
 /// Repacks w `[Cout, Cin, k, k, k]` into wr `[k (kh), Cout, Cin·k·k (ci, kd, kw)]`.
