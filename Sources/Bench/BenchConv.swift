@@ -82,6 +82,9 @@ enum BenchConv {
     let shaped = sgemm(m: 48, n: 262_144, k: 1296)
     print(String(format: "sgemm: square 2048 %.1f GFLOP/s, conv-shaped M=48 N=64^3 K=1296 %.1f GFLOP/s", square, shaped))
     print("percentages are of the square sgemm; median of \(reps) runs after one warm-up")
+    if useCPUTime {
+      print("--cpu: times are process CPU seconds ÷ \(parallelWorkers) cores; sgemm ran 1-threaded (scaled)")
+    }
     let header = "layer".padding(toLength: 26, withPad: " ", startingAt: 0)
     print(header + "   fwd GF/s    %   dIn GF/s    %   dW GF/s    %   workspace")
     for c in cases where filters.isEmpty || filters.contains(where: { c.name.contains($0) }) {
@@ -99,6 +102,10 @@ enum BenchConv {
   /// sgemm GFLOP/s with the suite's clock (BenchBLAS's measurement on the wall clock).
   static func sgemm(m: Int, n: Int, k: Int) -> Double {
     if !useCPUTime { return BenchBLAS.sgemmGFLOPs(m: m, n: n, k: k) }
+    // CPU-time mode: one BLAS thread (no spin-waits counted as work), scaled to all cores.
+    let saved = BLAS.threads
+    BLAS.threads = 1
+    defer { BLAS.threads = saved }
     var rng = RandomGenerator(seed: 1)
     let a = Tensor.uniform([m, k], using: &rng)
     let b = Tensor.uniform([k, n], using: &rng)

@@ -33,8 +33,12 @@ struct ConvPlan {
     let colRows = channels * (reuseRows ? g.kernel * g.kernel : g.kernelVolume)
     let rowLimit = reuseRows ? min(limit, g.outH) : limit
     chunkRows = convChunkRows(colRows: colRows, outW: g.outW, limit: rowLimit, override: override)
-    let extended = reuseRows ? chunkRows + g.kernel - 1 : chunkRows
-    bufferFloats = (colRows * extended * g.outW + 15) & ~15
+    let floats =
+      reuseRows
+      ? ConvRowBlocks(stride: g.stride, kernel: g.kernel, outW: g.outW, rows: chunkRows, taps: colRows)
+        .floats
+      : colRows * chunkRows * g.outW
+    bufferFloats = (floats + 15) & ~15
   }
 
   /// Forward: split columns when each worker gets enough of them, otherwise output channels.
@@ -158,15 +162,17 @@ public func conv3dForward(
               if plan.reuseRows {
                 let od = r0 / g.outH
                 let oh0 = r0 - od * g.outH
-                let ldb = (r1 - r0 + k - 1) * outW
+                let blocks = ConvRowBlocks(
+                  stride: g.stride, kernel: k, outW: outW, rows: r1 - r0, taps: kCol)
                 convVol2colRows(
                   x + n * inSample, col, g, od: od, oh: oh0..<(oh0 + r1 - r0),
                   channels: 0..<g.inChannels)
                 for kh in 0..<k {
+                  let win = blocks.window(kh)
                   BLAS.sgemm(
                     m: cos.count, n: nCols, k: kCol,
                     a: wrp.baseAddress! + (kh * g.outChannels + cos.lowerBound) * kCol, lda: kCol,
-                    b: col + kh * outW, ldb: ldb, beta: kh == 0 ? 0 : 1, c: yc, ldc: outVox)
+                    b: col + win.offset, ldb: win.ld, beta: kh == 0 ? 0 : 1, c: yc, ldc: outVox)
                 }
               } else {
                 convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: 0..<g.inChannels)
@@ -228,17 +234,24 @@ public func conv3dBackwardInput(
             if plan.reuseRows {
               let od = r0 / g.outH
               let oh0 = r0 - od * g.outH
-              let ldc = (r1 - r0 + k - 1) * outW
-              // kh = 0 writes columns 0..<nCols; the k − 1 extra rows start from zero.
-              for j in 0..<(cis.count * taps) {
-                (col + j * ldc + nCols).update(repeating: 0, count: ldc - nCols)
+              let blocks = ConvRowBlocks(
+                stride: g.stride, kernel: k, outW: outW, rows: r1 - r0, taps: cis.count * taps)
+              // A block's first window (q = 0) overwrites columns 0..<nCols; the rest of each
+              // row is only added to, so it starts from zero.
+              for r in 0..<blocks.count {
+                let ld = blocks.ext(r) * outW
+                if ld == nCols { continue }
+                for j in 0..<(cis.count * taps) {
+                  (col + blocks.offset(r) + j * ld + nCols).update(repeating: 0, count: ld - nCols)
+                }
               }
               for kh in 0..<k {
+                let win = blocks.window(kh)
                 BLAS.sgemm(
                   transA: true, m: cis.count * taps, n: nCols, k: g.outChannels,
                   a: wrp.baseAddress! + kh * g.outChannels * kCol + cis.lowerBound * taps,
-                  lda: kCol, b: dyc, ldb: outVox, beta: kh == 0 ? 0 : 1, c: col + kh * outW,
-                  ldc: ldc)
+                  lda: kCol, b: dyc, ldb: outVox, beta: win.first ? 0 : 1, c: col + win.offset,
+                  ldc: win.ld)
               }
               convCol2volRows(
                 col, dx + n * inSample, g, od: od, oh: oh0..<(oh0 + r1 - r0), channels: cis)
@@ -296,13 +309,15 @@ public func conv3dBackwardWeight(
             if plan.reuseRows {
               let od = r0 / g.outH
               let oh0 = r0 - od * g.outH
-              let ldb = (r1 - r0 + k - 1) * outW
+              let blocks = ConvRowBlocks(
+                stride: g.stride, kernel: k, outW: outW, rows: r1 - r0, taps: cis.count * taps)
               convVol2colRows(
                 x + n * inSample, col, g, od: od, oh: oh0..<(oh0 + r1 - r0), channels: cis)
               for kh in 0..<k {
+                let win = blocks.window(kh)
                 BLAS.sgemm(
                   transB: true, m: cos.count, n: cis.count * taps, k: nCols, a: dyc, lda: outVox,
-                  b: col + kh * outW, ldb: ldb, beta: 1,
+                  b: col + win.offset, ldb: win.ld, beta: 1,
                   c: dwrp.baseAddress! + (kh * g.outChannels + cos.lowerBound) * kCol
                     + cis.lowerBound * taps,
                   ldc: kCol)
