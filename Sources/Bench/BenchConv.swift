@@ -11,7 +11,9 @@ enum BenchConv {
     let transposed: Bool
   }
 
-  static func conv(_ name: String, _ cin: Int, _ cout: Int, _ n: Int, k: Int = 3, s: Int = 1) -> Case {
+  static func conv(_ name: String, _ cin: Int, _ cout: Int, _ n: Int, k: Int = 3, s: Int = 1)
+    -> Case
+  {
     Case(
       name: name,
       geometry: Conv3dGeometry(
@@ -80,10 +82,15 @@ enum BenchConv {
     }
     let square = sgemm(m: 2048, n: 2048, k: 2048)
     let shaped = sgemm(m: 48, n: 262_144, k: 1296)
-    print(String(format: "sgemm: square 2048 %.1f GFLOP/s, conv-shaped M=48 N=64^3 K=1296 %.1f GFLOP/s", square, shaped))
+    print(
+      String(
+        format: "sgemm: square 2048 %.1f GFLOP/s, conv-shaped M=48 N=64^3 K=1296 %.1f GFLOP/s",
+        square, shaped))
     print("percentages are of the square sgemm; median of \(reps) runs after one warm-up")
     if useCPUTime {
-      print("--cpu: times are process CPU seconds ÷ \(parallelWorkers) cores; sgemm ran 1-threaded (scaled)")
+      print(
+        "--cpu: times are process CPU seconds ÷ \(parallelWorkers) cores; sgemm ran 1-threaded (scaled)"
+      )
     }
     let header = "layer".padding(toLength: 26, withPad: " ", startingAt: 0)
     print(header + "   fwd GF/s    %   dIn GF/s    %   dW GF/s    %   workspace")
@@ -94,7 +101,8 @@ enum BenchConv {
       print(
         c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
           + String(
-            format: " %9.1f %4.0f%% %9.1f %4.0f%% %9.1f %4.0f%% %8.1f MB", r.0, pct(r.0), r.1, pct(r.1),
+            format: " %9.1f %4.0f%% %9.1f %4.0f%% %9.1f %4.0f%% %8.1f MB", r.0, pct(r.0), r.1,
+            pct(r.1),
             r.2, pct(r.2), ws))
     }
   }
@@ -134,7 +142,8 @@ enum BenchConv {
     var rng = RandomGenerator(seed: 3)
     // Conv-side buffers: big = the conv input (transposed conv output), small = the conv output.
     let big = Tensor.uniform([g.batch * g.inChannels * g.inVoxels], low: -1, high: 1, using: &rng)
-    let small = Tensor.uniform([g.batch * g.outChannels * g.outVoxels], low: -1, high: 1, using: &rng)
+    let small = Tensor.uniform(
+      [g.batch * g.outChannels * g.outVoxels], low: -1, high: 1, using: &rng)
     let w = Tensor.uniform([g.outChannels * g.colRows], low: -0.1, high: 0.1, using: &rng)
     var bigOut = Tensor(zeros: big.shape)
     var smallOut = Tensor(zeros: small.shape)

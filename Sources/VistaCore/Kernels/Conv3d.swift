@@ -26,7 +26,9 @@ struct ConvPlan {
   /// Floats of one worker's column buffer (rounded up to 64 bytes).
   var bufferFloats: Int
 
-  init(_ g: Conv3dGeometry, workers: Int, splitColumns: Bool, channels: Int, limit: Int, override: Int?) {
+  init(
+    _ g: Conv3dGeometry, workers: Int, splitColumns: Bool, channels: Int, limit: Int, override: Int?
+  ) {
     self.workers = workers
     self.splitColumns = splitColumns
     reuseRows = convReusesRows(g, forced: override != nil)
@@ -35,8 +37,10 @@ struct ConvPlan {
     chunkRows = convChunkRows(colRows: colRows, outW: g.outW, limit: rowLimit, override: override)
     let floats =
       reuseRows
-      ? ConvRowBlocks(stride: g.stride, kernel: g.kernel, outW: g.outW, rows: chunkRows, taps: colRows)
-        .floats
+      ? ConvRowBlocks(
+        stride: g.stride, kernel: g.kernel, outW: g.outW, rows: chunkRows, taps: colRows
+      )
+      .floats
       : colRows * chunkRows * g.outW
     bufferFloats = (floats + 15) & ~15
   }

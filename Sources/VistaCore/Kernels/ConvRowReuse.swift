@@ -27,7 +27,9 @@ func convReusesRows(_ g: Conv3dGeometry, forced: Bool) -> Bool {
 }
 
 /// Repacks w `[Cout, Cin, k, k, k]` into wr `[k (kh), Cout, Cin·k·k (ci, kd, kw)]`.
-func convRepackWeightByRow(_ w: UnsafePointer<Float>, _ wr: UnsafeMutablePointer<Float>, _ g: Conv3dGeometry) {
+func convRepackWeightByRow(
+  _ w: UnsafePointer<Float>, _ wr: UnsafeMutablePointer<Float>, _ g: Conv3dGeometry
+) {
   let k = g.kernel
   let k3 = g.colRows / k  // Cin·k²
   for co in 0..<g.outChannels {

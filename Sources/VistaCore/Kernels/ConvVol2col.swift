@@ -209,7 +209,8 @@ final class ConvWorkspace: @unchecked Sendable {
   private var capacity = 0
 
   /// Runs `body` with at least `count` floats of scratch memory (contents undefined).
-  func withBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+  func withBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R
+  {
     let bytes = max(64, count * MemoryLayout<Float>.size)
     lock.lock()
     var mine: UnsafeMutableRawPointer

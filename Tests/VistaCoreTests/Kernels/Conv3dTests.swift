@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 // Direct-loop references (the definition of cross-correlation), used by the conv kernel tests.
@@ -92,21 +93,30 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
 @Suite struct Conv3dTests {
   /// Small geometries: 3×3×3 same-padding, stride 2 on odd sizes, 1 channel, batch 2, k1, k2, k5.
   static let geometries: [Conv3dGeometry] = [
-    Conv3dGeometry(batch: 1, inChannels: 3, outChannels: 4, inSize: (5, 6, 7), kernel: 3, padding: 1),
-    Conv3dGeometry(batch: 2, inChannels: 2, outChannels: 3, inSize: (7, 5, 9), kernel: 3, stride: 2, padding: 1),
+    Conv3dGeometry(
+      batch: 1, inChannels: 3, outChannels: 4, inSize: (5, 6, 7), kernel: 3, padding: 1),
+    Conv3dGeometry(
+      batch: 2, inChannels: 2, outChannels: 3, inSize: (7, 5, 9), kernel: 3, stride: 2, padding: 1),
     Conv3dGeometry(batch: 1, inChannels: 1, outChannels: 2, inSize: (6, 5, 5), kernel: 3),
     Conv3dGeometry(batch: 2, inChannels: 4, outChannels: 3, inSize: (3, 4, 5), kernel: 1),
-    Conv3dGeometry(batch: 1, inChannels: 3, outChannels: 2, inSize: (5, 6, 4), kernel: 1, stride: 2),
-    Conv3dGeometry(batch: 1, inChannels: 2, outChannels: 3, inSize: (6, 5, 7), kernel: 2, stride: 2),
-    Conv3dGeometry(batch: 1, inChannels: 2, outChannels: 2, inSize: (6, 7, 5), kernel: 5, stride: 1, padding: 2),
-    Conv3dGeometry(batch: 1, inChannels: 2, outChannels: 2, inSize: (8, 5, 6), kernel: 3, stride: 3, padding: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 3, outChannels: 2, inSize: (5, 6, 4), kernel: 1, stride: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 2, outChannels: 3, inSize: (6, 5, 7), kernel: 2, stride: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 2, outChannels: 2, inSize: (6, 7, 5), kernel: 5, stride: 1, padding: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 2, outChannels: 2, inSize: (8, 5, 6), kernel: 3, stride: 3, padding: 2),
     // Enough output columns for the default plan to split columns across cores.
-    Conv3dGeometry(batch: 2, inChannels: 2, outChannels: 3, inSize: (12, 10, 11), kernel: 3, padding: 1),
+    Conv3dGeometry(
+      batch: 2, inChannels: 2, outChannels: 3, inSize: (12, 10, 11), kernel: 3, padding: 1),
     // A pointwise conv big enough for the weight grad to split voxels across cores.
     Conv3dGeometry(batch: 2, inChannels: 2, outChannels: 3, inSize: (20, 20, 21), kernel: 1),
   ]
 
-  static func data(_ g: Conv3dGeometry, seed: UInt64) -> (x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
+  static func data(_ g: Conv3dGeometry, seed: UInt64) -> (
+    x: Tensor, w: Tensor, b: Tensor, dy: Tensor
+  ) {
     var rng = RandomGenerator(seed: seed)
     let (xs, ws, ys) = convShapes(g)
     return (
@@ -178,10 +188,13 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
       d.dy.withUnsafeBufferPointer { pdy in
         d.w.withUnsafeBufferPointer { pw in
           dw.withUnsafeMutableBufferPointer { pdw in
-            conv3dBackwardWeight(x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, accumulate: true)
+            conv3dBackwardWeight(
+              x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, accumulate: true)
           }
           dx.withUnsafeMutableBufferPointer { pdx in
-            conv3dBackwardInput(dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g, accumulate: true)
+            conv3dBackwardInput(
+              dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g,
+              accumulate: true)
           }
         }
       }
@@ -197,7 +210,8 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
     var db = Tensor(zeros: [3])
     dy.withUnsafeBufferPointer { p in
       db.withUnsafeMutableBufferPointer { q in
-        convBackwardBias(dy: p.baseAddress!, db: q.baseAddress!, batch: 2, channels: 3, voxels: 3000)
+        convBackwardBias(
+          dy: p.baseAddress!, db: q.baseAddress!, batch: 2, channels: 3, voxels: 3000)
       }
     }
     for c in 0..<3 {
