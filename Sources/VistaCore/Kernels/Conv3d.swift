@@ -7,7 +7,7 @@ import Foundation
 //   forward       y[:, chunk] = W · col                      (M = Cout, N = chunk, K = Cin·k³)
 //   input grad    dcol        = Wᵀ · dy[:, chunk], then col2vol (M = Cin·k³, N = chunk, K = Cout)
 //   weight grad   dW         += dy[:, chunk] · colᵀ           (M = Cout, N = Cin·k³, K = chunk)
-// 1×1×1 stride-1 unpadded convs skip the unfolding (one big OpenBLAS-threaded GEMM). Otherwise
+// 1×1×1 stride-1 unpadded convs skip the unfolding (each core multiplies its share). Otherwise
 // each core runs its own chunks (unfold, then a single-threaded GEMM) on a disjoint part of the
 // output, so unfolding overlaps multiplying and a chunk's columns stay in that core's cache. The
 // workspace is one cache-sized column chunk per core.
@@ -139,10 +139,16 @@ public func conv3dForward(
   let outSample = g.outChannels * outVox
   let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
-    for n in 0..<g.batch {
-      BLAS.sgemm(
-        m: g.outChannels, n: outVox, k: g.inChannels, a: w, lda: g.inChannels,
-        b: x + n * inSample, ldb: outVox, c: y + n * outSample, ldc: outVox)
+    // Each worker multiplies its own share of the voxels (no unfolding needed).
+    let workers = outVox >= 4096 * parallelWorkers ? parallelWorkers : 1
+    convWorkers(workers) { t in
+      let v = convPart(outVox, workers, t)
+      for n in 0..<g.batch {
+        BLAS.sgemm(
+          m: g.outChannels, n: v.count, k: g.inChannels, a: w, lda: g.inChannels,
+          b: x + n * inSample + v.lowerBound, ldb: outVox, c: y + n * outSample + v.lowerBound,
+          ldc: outVox)
+      }
     }
   } else {
     let plan = ConvPlan.forward(g, override: chunkRows)
@@ -207,11 +213,15 @@ public func conv3dBackwardInput(
   let outSample = g.outChannels * outVox
   let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
-    for n in 0..<g.batch {
-      BLAS.sgemm(
-        transA: true, m: g.inChannels, n: outVox, k: g.outChannels, a: w, lda: g.inChannels,
-        b: dy + n * outSample, ldb: outVox, beta: accumulate ? 1 : 0, c: dx + n * inSample,
-        ldc: outVox)
+    let workers = outVox >= 4096 * parallelWorkers ? parallelWorkers : 1
+    convWorkers(workers) { t in
+      let v = convPart(outVox, workers, t)
+      for n in 0..<g.batch {
+        BLAS.sgemm(
+          transA: true, m: g.inChannels, n: v.count, k: g.outChannels, a: w, lda: g.inChannels,
+          b: dy + n * outSample + v.lowerBound, ldb: outVox, beta: accumulate ? 1 : 0,
+          c: dx + n * inSample + v.lowerBound, ldc: outVox)
+      }
     }
     return
   }
