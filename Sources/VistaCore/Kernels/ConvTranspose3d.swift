@@ -38,9 +38,9 @@ public func convTranspose3dGeometry(
 /// y: `[N, Cout, D, H, W]` (overwritten); `g` from `convTranspose3dGeometry`.
 public func convTranspose3dForward(
   x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-  y: UnsafeMutablePointer<Float>, _ g: Conv3dGeometry, slabPlanes: Int? = nil
+  y: UnsafeMutablePointer<Float>, _ g: Conv3dGeometry, chunkRows: Int? = nil
 ) {
-  conv3dBackwardInput(dy: x, weight: w, dx: y, g, slabPlanes: slabPlanes)
+  conv3dBackwardInput(dy: x, weight: w, dx: y, g, chunkRows: chunkRows)
   if let bias {
     convAddBias(y, bias, batch: g.batch, channels: g.inChannels, voxels: g.inVoxels)
   }
@@ -50,16 +50,16 @@ public func convTranspose3dForward(
 /// dx `[N, Cin, d, h, w]` (overwritten).
 public func convTranspose3dBackwardInput(
   dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-  _ g: Conv3dGeometry, slabPlanes: Int? = nil
+  _ g: Conv3dGeometry, chunkRows: Int? = nil
 ) {
-  conv3dForward(x: dy, weight: w, bias: nil, y: dx, g, slabPlanes: slabPlanes)
+  conv3dForward(x: dy, weight: w, bias: nil, y: dx, g, chunkRows: chunkRows)
 }
 
 /// Weight gradient of ConvTranspose3d: dw `[Cin, Cout, k, k, k]` (overwritten, or added to when
 /// `accumulate`) from x `[N, Cin, d, h, w]` and dy `[N, Cout, D, H, W]`.
 public func convTranspose3dBackwardWeight(
   x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
-  _ g: Conv3dGeometry, accumulate: Bool = false, slabPlanes: Int? = nil
+  _ g: Conv3dGeometry, accumulate: Bool = false, chunkRows: Int? = nil
 ) {
-  conv3dBackwardWeight(x: dy, dy: x, dw: dw, g, accumulate: accumulate, slabPlanes: slabPlanes)
+  conv3dBackwardWeight(x: dy, dy: x, dw: dw, g, accumulate: accumulate, chunkRows: chunkRows)
 }

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 // Direct-loop references (the definition of cross-correlation), used by the conv kernel tests.
@@ -92,17 +93,30 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
 @Suite struct Conv3dTests {
   /// Small geometries: 3×3×3 same-padding, stride 2 on odd sizes, 1 channel, batch 2, k1, k2, k5.
   static let geometries: [Conv3dGeometry] = [
-    Conv3dGeometry(batch: 1, inChannels: 3, outChannels: 4, inSize: (5, 6, 7), kernel: 3, padding: 1),
-    Conv3dGeometry(batch: 2, inChannels: 2, outChannels: 3, inSize: (7, 5, 9), kernel: 3, stride: 2, padding: 1),
+    Conv3dGeometry(
+      batch: 1, inChannels: 3, outChannels: 4, inSize: (5, 6, 7), kernel: 3, padding: 1),
+    Conv3dGeometry(
+      batch: 2, inChannels: 2, outChannels: 3, inSize: (7, 5, 9), kernel: 3, stride: 2, padding: 1),
     Conv3dGeometry(batch: 1, inChannels: 1, outChannels: 2, inSize: (6, 5, 5), kernel: 3),
     Conv3dGeometry(batch: 2, inChannels: 4, outChannels: 3, inSize: (3, 4, 5), kernel: 1),
-    Conv3dGeometry(batch: 1, inChannels: 3, outChannels: 2, inSize: (5, 6, 4), kernel: 1, stride: 2),
-    Conv3dGeometry(batch: 1, inChannels: 2, outChannels: 3, inSize: (6, 5, 7), kernel: 2, stride: 2),
-    Conv3dGeometry(batch: 1, inChannels: 2, outChannels: 2, inSize: (6, 7, 5), kernel: 5, stride: 1, padding: 2),
-    Conv3dGeometry(batch: 1, inChannels: 2, outChannels: 2, inSize: (8, 5, 6), kernel: 3, stride: 3, padding: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 3, outChannels: 2, inSize: (5, 6, 4), kernel: 1, stride: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 2, outChannels: 3, inSize: (6, 5, 7), kernel: 2, stride: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 2, outChannels: 2, inSize: (6, 7, 5), kernel: 5, stride: 1, padding: 2),
+    Conv3dGeometry(
+      batch: 1, inChannels: 2, outChannels: 2, inSize: (8, 5, 6), kernel: 3, stride: 3, padding: 2),
+    // Enough output columns for the default plan to split columns across cores.
+    Conv3dGeometry(
+      batch: 2, inChannels: 2, outChannels: 3, inSize: (12, 10, 11), kernel: 3, padding: 1),
+    // A pointwise conv big enough for the weight grad to split voxels across cores.
+    Conv3dGeometry(batch: 2, inChannels: 2, outChannels: 3, inSize: (20, 20, 21), kernel: 1),
   ]
 
-  static func data(_ g: Conv3dGeometry, seed: UInt64) -> (x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
+  static func data(_ g: Conv3dGeometry, seed: UInt64) -> (
+    x: Tensor, w: Tensor, b: Tensor, dy: Tensor
+  ) {
     var rng = RandomGenerator(seed: seed)
     let (xs, ws, ys) = convShapes(g)
     return (
@@ -117,9 +131,11 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
     let d = Self.data(g, seed: 11)
     let want = naiveConv(d.x, d.w, d.b, g)
     // Every slab size from one plane to the whole volume gives the same result.
-    for planes in [1, 2, g.outD] {
-      let got = conv3dValueForTest(d.x, d.w, d.b, g, slabPlanes: planes)
-      expectClose(got, want, rtol: 1e-5, atol: 1e-5, "\(g) slab \(planes)")
+    let want0 = conv3dValue(d.x, d.w, d.b, g)  // default plan
+    expectClose(want0, want, rtol: 1e-5, atol: 1e-5, "\(g) default plan")
+    for rows in [1, 2, 3, g.outD * g.outH] {
+      let got = conv3dValueForTest(d.x, d.w, d.b, g, chunkRows: rows)
+      expectClose(got, want, rtol: 1e-5, atol: 1e-5, "\(g) chunk \(rows)")
     }
   }
 
@@ -127,18 +143,18 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
   func inputGradMatchesDirectLoop(_ g: Conv3dGeometry) {
     let d = Self.data(g, seed: 12)
     let want = naiveConvInputGrad(d.dy, d.w, g)
-    for planes in [1, 2, g.outD] {
+    for rows in [1, 2, 3, g.outD * g.outH] {
       var dx = Tensor(repeating: .nan, shape: convShapes(g).x)
       d.dy.withUnsafeBufferPointer { pdy in
         d.w.withUnsafeBufferPointer { pw in
           dx.withUnsafeMutableBufferPointer { pdx in
             conv3dBackwardInput(
               dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g,
-              slabPlanes: planes)
+              chunkRows: rows)
           }
         }
       }
-      expectClose(dx, want, rtol: 1e-5, atol: 1e-5, "\(g) slab \(planes)")
+      expectClose(dx, want, rtol: 1e-5, atol: 1e-5, "\(g) chunk \(rows)")
     }
   }
 
@@ -146,18 +162,18 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
   func weightGradMatchesDirectLoop(_ g: Conv3dGeometry) {
     let d = Self.data(g, seed: 13)
     let want = naiveConvWeightGrad(d.x, d.dy, g)
-    for planes in [1, 2, g.outD] {
+    for rows in [1, 2, 3, g.outD * g.outH] {
       var dw = Tensor(repeating: .nan, shape: convShapes(g).w)
       d.x.withUnsafeBufferPointer { px in
         d.dy.withUnsafeBufferPointer { pdy in
           dw.withUnsafeMutableBufferPointer { pdw in
             conv3dBackwardWeight(
               x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g,
-              slabPlanes: planes)
+              chunkRows: rows)
           }
         }
       }
-      expectClose(dw, want, rtol: 1e-5, atol: 1e-5, "\(g) slab \(planes)")
+      expectClose(dw, want, rtol: 1e-5, atol: 1e-5, "\(g) chunk \(rows)")
     }
   }
 
@@ -172,10 +188,13 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
       d.dy.withUnsafeBufferPointer { pdy in
         d.w.withUnsafeBufferPointer { pw in
           dw.withUnsafeMutableBufferPointer { pdw in
-            conv3dBackwardWeight(x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, accumulate: true)
+            conv3dBackwardWeight(
+              x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, accumulate: true)
           }
           dx.withUnsafeMutableBufferPointer { pdx in
-            conv3dBackwardInput(dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g, accumulate: true)
+            conv3dBackwardInput(
+              dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g,
+              accumulate: true)
           }
         }
       }
@@ -191,7 +210,8 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
     var db = Tensor(zeros: [3])
     dy.withUnsafeBufferPointer { p in
       db.withUnsafeMutableBufferPointer { q in
-        convBackwardBias(dy: p.baseAddress!, db: q.baseAddress!, batch: 2, channels: 3, voxels: 3000)
+        convBackwardBias(
+          dy: p.baseAddress!, db: q.baseAddress!, batch: 2, channels: 3, voxels: 3000)
       }
     }
     for c in 0..<3 {
@@ -201,21 +221,21 @@ func naiveConvWeightGrad(_ x: Tensor, _ dy: Tensor, _ g: Conv3dGeometry) -> Tens
     }
   }
 
-  @Test func slabsBoundTheWorkspace() {
-    // 48 channels at 128³: one slab's column matrix stays far below 256 MB.
+  @Test func chunksBoundTheWorkspace() {
+    // 48 channels at 128³: the per-core column chunks stay far below 256 MB.
     let g = Conv3dGeometry(
       batch: 1, inChannels: 48, outChannels: 48, inSize: (128, 128, 128), kernel: 3, padding: 1)
     #expect(conv3dWorkspaceBytes(g) <= 256 << 20)
-    #expect(convSlabPlanes(g) < g.outD)
+    #expect(ConvPlan.forward(g, override: nil).chunkRows < g.outD * g.outH / parallelWorkers)
     let pointwise = Conv3dGeometry(
       batch: 1, inChannels: 48, outChannels: 48, inSize: (128, 128, 128), kernel: 1)
-    #expect(conv3dWorkspaceBytes(pointwise) == 0)
+    #expect(conv3dWorkspaceBytes(pointwise) < 1 << 20)
   }
 }
 
 /// conv3dForward on tensors with a forced slab size.
 func conv3dValueForTest(
-  _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: Conv3dGeometry, slabPlanes: Int
+  _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: Conv3dGeometry, chunkRows: Int
 ) -> Tensor {
   var y = Tensor(repeating: .nan, shape: convShapes(g).y)
   x.withUnsafeBufferPointer { px in
@@ -225,12 +245,12 @@ func conv3dValueForTest(
           b.withUnsafeBufferPointer { pb in
             conv3dForward(
               x: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!,
-              y: py.baseAddress!, g, slabPlanes: slabPlanes)
+              y: py.baseAddress!, g, chunkRows: chunkRows)
           }
         } else {
           conv3dForward(
             x: px.baseAddress!, weight: pw.baseAddress!, bias: nil, y: py.baseAddress!, g,
-            slabPlanes: slabPlanes)
+            chunkRows: chunkRows)
         }
       }
     }

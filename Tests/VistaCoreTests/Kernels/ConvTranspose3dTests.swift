@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import VistaCore
 
 /// A transposed conv case in PyTorch's terms.
@@ -40,7 +41,9 @@ struct ConvTCase: Sendable, CustomStringConvertible {
                   for kh in 0..<k {
                     for kw in 0..<k {
                       let (a, b, c) = (i * s - p + kd, j * s - p + kh, l * s - p + kw)
-                      guard a >= 0, a < ys[2], b >= 0, b < ys[3], c >= 0, c < ys[4] else { continue }
+                      guard a >= 0, a < ys[2], b >= 0, b < ys[3], c >= 0, c < ys[4] else {
+                        continue
+                      }
                       body(
                         n, ci, co, index5(xShape, n, ci, i, j, l), index5(ys, n, co, a, b, c),
                         index5(wShape, ci, co, kd, kh, kw))
@@ -69,8 +72,10 @@ struct ConvTCase: Sendable, CustomStringConvertible {
   static func data(_ c: ConvTCase, seed: UInt64) -> (x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
     var rng = RandomGenerator(seed: seed)
     return (
-      .uniform(c.xShape, low: -1, high: 1, using: &rng), .uniform(c.wShape, low: -1, high: 1, using: &rng),
-      .uniform([c.cout], low: -1, high: 1, using: &rng), .uniform(c.yShape, low: -1, high: 1, using: &rng)
+      .uniform(c.xShape, low: -1, high: 1, using: &rng),
+      .uniform(c.wShape, low: -1, high: 1, using: &rng),
+      .uniform([c.cout], low: -1, high: 1, using: &rng),
+      .uniform(c.yShape, low: -1, high: 1, using: &rng)
     )
   }
 
@@ -78,12 +83,14 @@ struct ConvTCase: Sendable, CustomStringConvertible {
   func forwardMatchesScatterLoop(_ c: ConvTCase) {
     let d = Self.data(c, seed: 21)
     var want = [Double](repeating: 0, count: c.yShape.elementCount)
-    c.forEachTap { _, _, _, xi, yi, wi in want[yi] += Double(d.x.scalars[xi]) * Double(d.w.scalars[wi]) }
+    c.forEachTap { _, _, _, xi, yi, wi in
+      want[yi] += Double(d.x.scalars[xi]) * Double(d.w.scalars[wi])
+    }
     let vox = c.yShape[2...].reduce(1, *)
     for j in want.indices { want[j] += Double(d.b.scalars[(j / vox) % c.cout]) }
     let g = c.geometry
     #expect([g.inD, g.inH, g.inW] == Array(c.yShape[2...]))
-    for planes in [1, 2, g.outD] {
+    for rows in [1, 2, 3, g.outD * g.outH] {
       var y = Tensor(repeating: .nan, shape: c.yShape)
       d.x.withUnsafeBufferPointer { px in
         d.w.withUnsafeBufferPointer { pw in
@@ -91,12 +98,14 @@ struct ConvTCase: Sendable, CustomStringConvertible {
             y.withUnsafeMutableBufferPointer { py in
               convTranspose3dForward(
                 x: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!,
-                y: py.baseAddress!, g, slabPlanes: planes)
+                y: py.baseAddress!, g, chunkRows: rows)
             }
           }
         }
       }
-      expectClose(y, Tensor(unchecked: c.yShape, want.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "\(c) slab \(planes)")
+      expectClose(
+        y, Tensor(unchecked: c.yShape, want.map { Float($0) }), rtol: 1e-5, atol: 1e-5,
+        "\(c) chunk \(rows)")
     }
   }
 
@@ -110,7 +119,7 @@ struct ConvTCase: Sendable, CustomStringConvertible {
       wantDw[wi] += Double(d.dy.scalars[yi]) * Double(d.x.scalars[xi])
     }
     let g = c.geometry
-    for planes in [1, g.outD] {
+    for rows in [1, 2, g.outD * g.outH] {
       var dx = Tensor(repeating: .nan, shape: c.xShape)
       var dw = Tensor(repeating: .nan, shape: c.wShape)
       d.dy.withUnsafeBufferPointer { pdy in
@@ -118,24 +127,29 @@ struct ConvTCase: Sendable, CustomStringConvertible {
           dx.withUnsafeMutableBufferPointer { pdx in
             convTranspose3dBackwardInput(
               dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g,
-              slabPlanes: planes)
+              chunkRows: rows)
           }
         }
         d.x.withUnsafeBufferPointer { px in
           dw.withUnsafeMutableBufferPointer { pdw in
             convTranspose3dBackwardWeight(
-              x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, slabPlanes: planes)
+              x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, chunkRows: rows)
           }
         }
       }
-      expectClose(dx, Tensor(unchecked: c.xShape, wantDx.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "dx \(c)")
-      expectClose(dw, Tensor(unchecked: c.wShape, wantDw.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "dw \(c)")
+      expectClose(
+        dx, Tensor(unchecked: c.xShape, wantDx.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "dx \(c)"
+      )
+      expectClose(
+        dw, Tensor(unchecked: c.wShape, wantDw.map { Float($0) }), rtol: 1e-5, atol: 1e-5, "dw \(c)"
+      )
     }
   }
 
   @Test func vistaUpsampleDoublesEverySize() {
     for n in [1, 4, 7] {
-      #expect(convTranspose3dOutputSize(n, kernel: 3, stride: 2, padding: 1, outputPadding: 1) == 2 * n)
+      #expect(
+        convTranspose3dOutputSize(n, kernel: 3, stride: 2, padding: 1, outputPadding: 1) == 2 * n)
     }
   }
 }

@@ -51,7 +51,9 @@ public func convTranspose3d(
     let outShape = [g.batch, g.outChannels, g.outD, g.outH, g.outW]
     var grads: [Tensor?] = [
       wv.map { conv3dValue(dy, $0, nil, g, outShape: outShape) },
-      xv.map { conv3dWeightGrad(dy, $0, g, weightShape: [g.outChannels, g.inChannels] + kDims(g)) },
+      xv.map {
+        conv3dWeightGrad(dy, $0, g, weightShape: [g.outChannels, g.inChannels] + kDims(g))
+      },
     ]
     if inputs.count == 3 {
       grads.append(needB ? convBiasGrad(dy, channels: g.inChannels, g.batch, g.inVoxels) : nil)
@@ -69,14 +71,16 @@ func conv3dGeometry(
   let ws = formatShape(w)
   guard w.count == 5, w[2] == w[3], w[3] == w[4], w.allSatisfy({ $0 >= 1 }) else {
     throw VistaError(
-      "\(op): expected weight [Cout, Cin, k, k, k] (cubic kernel) for input \(formatShape(x)), got \(ws)")
+      "\(op): expected weight [Cout, Cin, k, k, k] (cubic kernel) for input \(formatShape(x)), got \(ws)"
+    )
   }
   guard x.count == 5, x[1] == w[1], x.allSatisfy({ $0 >= 1 }) else {
     throw VistaError(
       "\(op): expected input [N, \(w[1]), D, H, W] for weight \(ws), got \(formatShape(x))")
   }
   guard stride >= 1, padding >= 0 else {
-    throw VistaError("\(op): stride must be ≥ 1 and padding ≥ 0, got stride \(stride), padding \(padding)")
+    throw VistaError(
+      "\(op): stride must be ≥ 1 and padding ≥ 0, got stride \(stride), padding \(padding)")
   }
   if let b, b != [w[0]] {
     throw VistaError("\(op): expected bias [\(w[0])] for weight \(ws), got \(formatShape(b))")
@@ -100,7 +104,8 @@ func convTranspose3dGeometry(
   let ws = formatShape(w)
   guard w.count == 5, w[2] == w[3], w[3] == w[4], w.allSatisfy({ $0 >= 1 }) else {
     throw VistaError(
-      "\(op): expected weight [Cin, Cout, k, k, k] (cubic kernel) for input \(formatShape(x)), got \(ws)")
+      "\(op): expected weight [Cin, Cout, k, k, k] (cubic kernel) for input \(formatShape(x)), got \(ws)"
+    )
   }
   guard x.count == 5, x[1] == w[0], x.allSatisfy({ $0 >= 1 }) else {
     throw VistaError(
@@ -146,7 +151,8 @@ func conv3dValue(
               y: y.baseAddress!, g)
           }
         } else {
-          conv3dForward(x: px.baseAddress!, weight: pw.baseAddress!, bias: nil, y: y.baseAddress!, g)
+          conv3dForward(
+            x: px.baseAddress!, weight: pw.baseAddress!, bias: nil, y: y.baseAddress!, g)
         }
       }
     }
