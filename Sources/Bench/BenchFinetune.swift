@@ -3,7 +3,7 @@ import VistaCore
 
 /// `vista-bench finetune [--minutes 5] [--target 0.9] [--lr 1e-3] [--patch 48] [--mode auto]
 /// [--config small] [--cases 8] [--samples 2] [--pixdim 1.5] [--loss dice] [--optimizer adam]
-/// [--warmup 0] [--label-set 0,3] [--val-roi 0] [--val-every 1]`: trains a VISTA3D configuration from random init on the synthetic dataset
+/// [--warmup 0] [--label-set 0,3] [--val-roi 0] [--val-every 1] [--keep-liver]`: trains a VISTA3D configuration from random init on the synthetic dataset
 /// (8 cases of 96×96×64, 6 train / 2 val) until the validation Dice reaches the target or the time
 /// runs out, printing one line per epoch with the elapsed time.
 enum BenchFinetune {
@@ -47,6 +47,15 @@ enum BenchFinetune {
     let t0 = ProgressLine.now()
     try SyntheticDataset.write(to: root.appendingPathComponent("data"), cases: cases, size: [96, 96, 64], seed: 0)
     let data = try Dataset(path: root.appendingPathComponent("data"))
+    if args.contains("--keep-liver") == false {
+      // The synthetic set labels the liver 2; MONAI's pos/neg crop centres on any label > 0 before the
+      // relabel, so most "positive" patches would show the liver, not the spleen. Keep the spleen only.
+      for item in data.items {
+        guard let url = item.label else { continue }
+        let label = try NIfTI.read(url)
+        try NIfTI.write(label.with(array: label.array.map { $0 == 1 ? 1 : 0 }), to: url, dtype: "uint8")
+      }
+    }
     let nVal = max(1, cases / 4)
     let model = VISTA3D(config, seed: 0)
     print("\(model.summary); \(cases - nVal) train / \(nVal) val synthetic cases 96×96×64; patch \(o.patch), "
