@@ -45,17 +45,12 @@ enum BenchFinetune {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("vista-bench-finetune-\(getpid())")
     defer { try? FileManager.default.removeItem(at: root) }
     let t0 = ProgressLine.now()
-    try SyntheticDataset.write(to: root.appendingPathComponent("data"), cases: cases, size: [96, 96, 64], seed: 0)
+    // With the liver labelled too, MONAI's pos/neg crop (centred on any label > 0 before the relabel)
+    // would mostly show the liver; the synthetic set labels the spleen only unless asked.
+    try SyntheticDataset.write(
+      to: root.appendingPathComponent("data"), cases: cases, size: [96, 96, 64], seed: 0,
+      liver: args.contains("--keep-liver"))
     let data = try Dataset(path: root.appendingPathComponent("data"))
-    if args.contains("--keep-liver") == false {
-      // The synthetic set labels the liver 2; MONAI's pos/neg crop centres on any label > 0 before the
-      // relabel, so most "positive" patches would show the liver, not the spleen. Keep the spleen only.
-      for item in data.items {
-        guard let url = item.label else { continue }
-        let label = try NIfTI.read(url)
-        try NIfTI.write(label.with(array: label.array.map { $0 == 1 ? 1 : 0 }), to: url, dtype: "uint8")
-      }
-    }
     let nVal = max(1, cases / 4)
     let model = VISTA3D(config, seed: 0)
     print("\(model.summary); \(cases - nVal) train / \(nVal) val synthetic cases 96×96×64; patch \(o.patch), "

@@ -224,14 +224,16 @@ extension BuiltinRegistry {
           Param("seed", .int, default: .int(0)),
           Param("split", .oneOf([.string, .number]), default: .string("random")),
           Param("val_fraction", .number, default: .float(0.2)),
+          Param("liver", .bool, default: .bool(false), "also label the liver (2); off keeps crops on the spleen"),
         ],
-        summary: "Write a small synthetic CT dataset (spleen = 1, liver = 2) and open it.",
+        summary: "Write a small synthetic CT dataset (spleen = 1; liver = 2 with liver=true) and open it.",
         example: "data = synthetic_dataset(\"data/synth\", cases=8, size=[96, 96, 64], seed=0)"
       ) { a in
         let size = try a.ints("size")
         let seed = UInt64(truncatingIfNeeded: try a.int("seed"))
         let d = try syntheticDataset(
-          a.interpreter.resolvePath(try a.string("path")), cases: try a.int("cases"), size: size, seed: seed)
+          a.interpreter.resolvePath(try a.string("path")), cases: try a.int("cases"), size: size, seed: seed,
+          liver: try a.bool("liver"))
         return .object(try makeDatasetObject(d, a))
       })
   }

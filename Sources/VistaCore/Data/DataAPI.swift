@@ -38,12 +38,12 @@ public func saveNPY(_ volume: Volume, _ path: String) throws {
 
 /// `synthetic_dataset(path, cases, size, seed)`: writes the synthetic MSD folder and opens it as a Dataset.
 public func syntheticDataset(
-  _ path: String, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0
+  _ path: String, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0, liver: Bool = false
 ) throws
   -> Dataset
 {
   let url = URL(fileURLWithPath: path)
-  try SyntheticDataset.write(to: url, cases: cases, size: size, seed: seed)
+  try SyntheticDataset.write(to: url, cases: cases, size: size, seed: seed, liver: liver)
   return try Dataset(path: url)
 }
 

@@ -10,10 +10,12 @@ import Foundation
 public enum SyntheticDataset {
   /// Writes `cases` cases to `folder` (dataset.json, imagesTr/, labelsTr/) and returns the folder.
   ///
-  /// `size` is [X, Y, Z] in voxels. The same seed gives the same files.
+  /// `size` is [X, Y, Z] in voxels. The same seed gives the same files. The liver is always in the
+  /// image; `liver: true` also labels it (2). Off by default: with a second label, positive crops
+  /// (which centre on any label > 0, as MONAI's) mostly show the liver, starving a spleen-only run.
   @discardableResult
   public static func write(
-    to folder: URL, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0
+    to folder: URL, cases: Int = 8, size: [Int] = [96, 96, 64], seed: UInt64 = 0, liver: Bool = false
   ) throws
     -> URL
   {
@@ -34,7 +36,7 @@ public enum SyntheticDataset {
     var training: [[String: String]] = []
     for c in 0..<cases {
       let name = String(format: "synth_%03d.nii.gz", c)
-      let (image, label) = makeCase(index: c, size: size, seed: seed)
+      let (image, label) = makeCase(index: c, size: size, seed: seed, liver: liver)
       try NIfTI.write(image, to: images.appendingPathComponent(name), dtype: "int16")
       try NIfTI.write(label, to: labels.appendingPathComponent(name), dtype: "uint8")
       training.append(["image": "./imagesTr/\(name)", "label": "./labelsTr/\(name)"])
@@ -42,10 +44,10 @@ public enum SyntheticDataset {
     let json: [String: Any] = [
       "name": "SyntheticSpleen",
       "description":
-        "Synthetic abdominal CT (vista synthetic_dataset, seed \(seed)); spleen 1, liver 2",
+        "Synthetic abdominal CT (vista synthetic_dataset, seed \(seed)); spleen 1\(liver ? ", liver 2" : "")",
       "tensorImageSize": "3D",
       "modality": ["0": "CT"],
-      "labels": ["0": "background", "1": "spleen", "2": "liver"],
+      "labels": liver ? ["0": "background", "1": "spleen", "2": "liver"] : ["0": "background", "1": "spleen"],
       "numTraining": cases,
       "numTest": 0,
       "training": training,
@@ -92,7 +94,7 @@ public enum SyntheticDataset {
   }
 
   /// One image (HU) and label volume.
-  static func makeCase(index: Int, size: [Int], seed: UInt64) -> (Volume, Volume) {
+  static func makeCase(index: Int, size: [Int], seed: UInt64, liver labelLiver: Bool = true) -> (Volume, Volume) {
     var rng = RandomGenerator(seed: seed &* 1_000_003 &+ UInt64(index) &* 7919 &+ 17)
     let (nx, ny, nz) = (size[0], size[1], size[2])
     let (fx, fy, fz) = (Double(nx), Double(ny), Double(nz))
@@ -154,7 +156,7 @@ public enum SyntheticDataset {
                     near += 1
                   }
                   if near >= 2 { v = 30 + 3 * tex }
-                  l = 2
+                  if labelLiver { l = 2 }
                 }
                 if sv < 1 && e < 0.74 {
                   v = hu.spleen + 2 * tex

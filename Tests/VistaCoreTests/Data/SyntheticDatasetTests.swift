@@ -29,10 +29,20 @@ import Testing
     return n == 0 ? nil : sum.map { $0 / Double(n) }
   }
 
+  @Test func spleenOnlyLabelsByDefault() throws {
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try SyntheticDataset.write(to: dir, cases: 1, size: [40, 40, 24], seed: 5)
+    let data = try Dataset(path: dir)
+    #expect(data.labelNames == [0: "background", 1: "spleen"])
+    let label = try Case(loading: data.items[0]).label!.array.scalars
+    #expect(Set(label) == [0, 1])
+  }
+
   @Test func writesAnMSDFolderWithPlausibleAnatomy() throws {
     let dir = try tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
-    try SyntheticDataset.write(to: dir, cases: 3, size: [40, 40, 24], seed: 5)
+    try SyntheticDataset.write(to: dir, cases: 3, size: [40, 40, 24], seed: 5, liver: true)
     let data = try Dataset(path: dir)
     #expect(data.count == 3)
     #expect(data.labelNames == [0: "background", 1: "spleen", 2: "liver"])
