@@ -43,6 +43,13 @@ enum BenchNorm {
       row("instanceNorm+relu fused", try best {
         _ = try GradMode.withNoGrad { try instanceNorm(Variable(x), weight: w, bias: b, activation: .relu) }
       }, tensors: 2)
+      let xv = Variable(x)
+      let gv = Variable(g)
+      let bias = Variable(Tensor(repeating: 0.5, shape: [1, c, 1, 1, 1]))
+      row("relu", best { _ = relu(xv) }, tensors: 2)
+      row("add, same shape", try best { _ = try xv + gv }, tensors: 3)
+      row("add, bias [1, C, 1, 1, 1]", try best { _ = try xv + bias }, tensors: 2)
+      row("sum over space (bias grad)", try best { _ = try sum(xv, axes: [0, 2, 3, 4]) }, tensors: 1)
       var unfusedBackward: [Double] = []
       var fusedBackward: [Double] = []
       for it in 0..<6 {
