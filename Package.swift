@@ -51,7 +51,7 @@ let package = Package(
       name: "VistaCoreTests", dependencies: ["VistaCore", "TestSupport"],
       resources: [.copy("Golden")]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-    .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
+    .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"], exclude: ["Fixtures"]),
     .testTarget(name: "ShellTests", dependencies: ["Shell"]),
   ]
 )

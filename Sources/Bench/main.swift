@@ -6,7 +6,13 @@ BLAS.preferFastKernels()
 
 let suites: [String: ([String]) throws -> Void] = [
   "blas": BenchBLAS.run,
+  "checkpoint": BenchCheckpoint.run,
+  "conv": BenchConv.run,
+  "data": BenchData.run,
+  "finetune": BenchFinetune.run,
+  "model": BenchModel.run,
   "norm": BenchNorm.run,
+  "train": BenchTrain.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

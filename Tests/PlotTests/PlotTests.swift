@@ -1,5 +1,5 @@
-import Testing
 import Plot
+import Testing
 
 @Suite struct PlotModuleTests {
   @Test func versionIsSet() { #expect(!Plot.version.isEmpty) }

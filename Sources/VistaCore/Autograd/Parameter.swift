@@ -8,6 +8,8 @@ public final class Parameter: @unchecked Sendable {
   public var value: Tensor
   /// False when frozen: ops then record nothing for it and no gradient is computed.
   public var requiresGrad: Bool
+  /// True for a registered buffer (in the state_dict, never trained), e.g. the PE matrix.
+  public let isBuffer: Bool
   private let leaf: GradNode
 
   /// Creates a parameter; `requiresGrad: false` freezes it.
@@ -15,6 +17,16 @@ public final class Parameter: @unchecked Sendable {
     self.name = name
     self.value = value
     self.requiresGrad = requiresGrad
+    self.isBuffer = false
+    self.leaf = GradNode(op: name, inputs: [], pullback: nil, isLeaf: true)
+  }
+
+  /// Creates a buffer: saved and loaded with the state_dict, never requires grad.
+  public init(buffer name: String, _ value: Tensor) {
+    self.name = name
+    self.value = value
+    self.requiresGrad = false
+    self.isBuffer = true
     self.leaf = GradNode(op: name, inputs: [], pullback: nil, isLeaf: true)
   }
 

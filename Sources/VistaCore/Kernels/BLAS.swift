@@ -49,6 +49,7 @@ public enum BLAS {
   /// Debian's DYNAMIC_ARCH build picks AVX-512 "Cooperlake" kernels on Zen 4, which run the skinny
   /// conv-shaped GEMMs ~1.7× slower than the AVX2 Haswell kernels. A user's explicit setting wins.
   ///
+  /// It also sets `OPENBLAS_THREAD_TIMEOUT=4` when unset (no busy-spinning BLAS workers).
   /// The same re-exec sets `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` when unset: glibc then backs
   /// large (mmap'd) tensor buffers with transparent huge pages, which makes every fresh op output
   /// ~2–5× cheaper to fault in (measured with `vista-bench norm`: 4 KiB page faults cost more
@@ -62,6 +63,12 @@ public enum BLAS {
         changed = true
       }
     #endif
+    // Idle OpenBLAS workers busy-spin ~60–80 ms after each threaded GEMM by default, competing with
+    // our own parallel loops (convs run single-threaded GEMMs on both cores); 4 cuts that short.
+    if getenv("OPENBLAS_THREAD_TIMEOUT") == nil {
+      setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)
+      changed = true
+    }
     if getenv("GLIBC_TUNABLES") == nil {
       setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1)
       changed = true

@@ -1,0 +1,87 @@
+import Foundation
+import VistaCore
+
+/// `vista-bench model [--sizes 64 96] [--repeats 3] [--train] [--config vista3d132]`: VISTA3D forward
+/// (auto: 1 class; point: 1 positive click) and optionally one training step, seconds and GFLOP/s,
+/// with peak RSS. Compare with `scripts/dev/bench_torch_model.py` run right after.
+enum BenchModel {
+  /// Forward GMACs of vista3d132 from ../shared/docs/vista3d-model.md §8.1 (FLOPs = 2 × MACs).
+  static let gmac: [String: Double] = ["auto64": 248.6, "point64": 206.2, "auto96": 839.1, "point96": 696.0]
+
+  static func run(_ args: [String]) throws {
+    var sizes = [64, 96]
+    var repeats = 3
+    var train = false
+    var configName = "vista3d132"
+    var i = 0
+    while i < args.count {
+      switch args[i] {
+      case "--sizes":
+        sizes = []
+        while i + 1 < args.count, let s = Int(args[i + 1]) {
+          sizes.append(s)
+          i += 1
+        }
+      case "--repeats":
+        i += 1
+        repeats = Int(args[i]) ?? repeats
+      case "--train": train = true
+      case "--config":
+        i += 1
+        configName = args[i]
+      default: throw VistaError("vista-bench model: unknown option '\(args[i])'")
+      }
+      i += 1
+    }
+    guard let config = VISTA3DConfig.named[configName] else { throw VistaError("unknown config '\(configName)'") }
+    let t0 = Date()
+    let model = VISTA3D(config)
+    print(String(format: "%@ built in %.1f s; peak RSS %.2f GB", model.summary, Date().timeIntervalSince(t0), peakRSS()))
+    for s in sizes {
+      var rng = RandomGenerator(seed: 1)
+      let x = Variable(Tensor.uniform([1, 1, s, s, s], using: &rng))
+      let c = Float(s / 2)
+      let points = try PointPrompts(coords: Tensor(shape: [1, 1, 3], scalars: [c, c, c]), labels: IntTensor([1]).reshaped([1, 1]))
+      for mode in ["auto", "point"] {
+        let t = try median(repeats) {
+          try GradMode.withNoGrad {
+            _ = mode == "auto" ? try model(x, classes: [3]) : try model(x, points: points)
+          }
+        }
+        let flops = 2 * (gmac["\(mode)\(s)"] ?? .nan) / t
+        print(String(format: "forward %-5@ %d^3: %7.2f s  %6.1f GFLOP/s  peak RSS %.2f GB", mode as NSString, s, t, flops, peakRSS()))
+      }
+      if train {
+        let target = Tensor(repeating: 0, shape: [1, 1, s, s, s])
+        let t = try median(repeats) {
+          model.zeroGrad()
+          let both = try PointPrompts(coords: points.coords, labels: points.labels, promptClass: [3])
+          let logits = try model(x, classes: [3], points: both)
+          let p = sigmoid(logits)
+          let inter = try sum(p * Variable(target))
+          let loss = try 1 - (2 * inter + 1e-5) / (sum(p) + Float(target.sum()) + 1e-5)
+          try loss.backward()
+        }
+        print(String(format: "train step (class + 1 point, forward + backward) %d^3: %7.2f s  peak RSS %.2f GB", s, t, peakRSS()))
+      }
+    }
+  }
+
+  /// Median wall time of `repeats` runs after one warm-up.
+  static func median(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
+    var times: [Double] = []
+    for i in 0...repeats {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      try body()
+      if i > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+    }
+    return times.sorted()[times.count / 2]
+  }
+
+  /// Peak resident memory of this process, GB.
+  static func peakRSS() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024 / 1024
+  }
+}

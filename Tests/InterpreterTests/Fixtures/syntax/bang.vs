@@ -1,0 +1,2 @@
+if !x { }
+# expect error: 1:4: unexpected character '!'

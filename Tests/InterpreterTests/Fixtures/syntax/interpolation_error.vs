@@ -1,0 +1,2 @@
+print("value {1 +}")
+# expect error: 1:18: unexpected end of input

@@ -1,0 +1,4 @@
+x = 1
+}
+print(x)
+# expect error: 2:1: unexpected '}'
