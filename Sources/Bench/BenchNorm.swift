@@ -5,7 +5,8 @@ import VistaCore
 ///
 /// GB/s counts compulsory traffic only: forward reads x and writes y (2 tensors), backward reads
 /// g and x and writes dx (3 tensors); the kernels' extra statistics sweep is not counted, so the
-/// figure is directly comparable with memcpy's read + write rate.
+/// figure is directly comparable with memcpy's read + write rate. Times are the best of several
+/// runs (other processes share the 2-core machine; the best run is the least disturbed one).
 enum BenchNorm {
   static func run(_ args: [String]) throws {
     let shapes: [(String, [Int])] = [
@@ -34,17 +35,24 @@ enum BenchNorm {
       }
       row("memcpy, fresh output", copy, tensors: 2)
       row("memcpy, reused output", memcpySeconds(count, fresh: false), tensors: 2)
-      row("instanceNorm", try median { _ = try GradMode.withNoGrad { try instanceNorm(Variable(x), weight: w, bias: b) } },
+      row("instanceNorm", try best { _ = try GradMode.withNoGrad { try instanceNorm(Variable(x), weight: w, bias: b) } },
           tensors: 2)
-      row("instanceNorm then relu", try median {
+      row("instanceNorm then relu", try best {
         _ = try GradMode.withNoGrad { relu(try instanceNorm(Variable(x), weight: w, bias: b)) }
       }, tensors: 2)
-      row("instanceNorm+relu fused", try median {
+      row("instanceNorm+relu fused", try best {
         _ = try GradMode.withNoGrad { try instanceNorm(Variable(x), weight: w, bias: b, activation: .relu) }
       }, tensors: 2)
+      let xv = Variable(x)
+      let gv = Variable(g)
+      let bias = Variable(Tensor(repeating: 0.5, shape: [1, c, 1, 1, 1]))
+      row("relu", best { _ = relu(xv) }, tensors: 2)
+      row("add, same shape", try best { _ = try xv + gv }, tensors: 3)
+      row("add, bias [1, C, 1, 1, 1]", try best { _ = try xv + bias }, tensors: 2)
+      row("sum over space (bias grad)", try best { _ = try sum(xv, axes: [0, 2, 3, 4]) }, tensors: 1)
       var unfusedBackward: [Double] = []
       var fusedBackward: [Double] = []
-      for it in 0..<4 {
+      for it in 0..<6 {
         let xa = Variable.leaf(x)
         let ya = relu(try instanceNorm(xa, weight: w, bias: b))
         let t0 = now()
@@ -56,23 +64,23 @@ enum BenchNorm {
         try yb.backward(seed: g)
         if it > 0 { fusedBackward.append(now() - t1) }
       }
-      row("backward, unfused", unfusedBackward.sorted()[1], tensors: 3)
-      row("backward, fused", fusedBackward.sorted()[1], tensors: 3)
+      row("backward, unfused", unfusedBackward.min()!, tensors: 3)
+      row("backward, fused", fusedBackward.min()!, tensors: 3)
     }
   }
 
   /// Monotonic seconds.
   static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-  /// Median seconds of 5 timed calls after one warm-up.
-  static func median(_ body: () throws -> Void) rethrows -> Double {
+  /// Best seconds of 7 timed calls after one warm-up.
+  static func best(_ body: () throws -> Void) rethrows -> Double {
     var times: [Double] = []
-    for it in 0..<6 {
+    for it in 0..<8 {
       let t0 = now()
       try body()
       if it > 0 { times.append(now() - t0) }
     }
-    return times.sorted()[times.count / 2]
+    return times.min()!
   }
 
   /// Median seconds to copy `count` floats on all cores (read + write), into a freshly allocated
@@ -87,7 +95,7 @@ enum BenchNorm {
         }
       }
     }
-    return median {
+    return best {
       if fresh {
         let dst = Tensor(shape: [count]) { copy($0) }
         precondition(dst.count == count)

@@ -24,3 +24,16 @@ import TestSupport
     expectVistaError(["softmax", "[2, 3]", "axis 2"]) { try softmax(Variable(Tensor(zeros: [2, 3])), axis: 2) }
   }
 }
+
+@Suite struct SoftmaxBlockTests {
+  @Test func channelSoftmaxOverManyColumnsSumsToOne() throws {
+    // inner = 1300 > one block of 512 columns: every column's probabilities sum to 1.
+    let x = Variable(testTensor([2, 3, 1300], seed: 4, scale: 20))
+    let y = try softmax(x, axis: 1)
+    let s = try sum(Variable(y.value), axes: [1])
+    expectClose(s.value, Tensor(repeating: 1, shape: [2, 1300]), rtol: 1e-6, atol: 1e-6)
+    // Matches the same softmax computed along the last axis after moving the channel there.
+    let moved = try softmax(permute(x, [0, 2, 1]), axis: -1)
+    #expect(try permute(moved, [0, 2, 1]).value == y.value)
+  }
+}
