@@ -15,9 +15,9 @@ public final class InstanceNorm: Module {
 
   public var stateEntries: [Parameter] { [weight, bias].compactMap { $0 } }
 
-  /// x: [N, C, spatial...] → same shape.
-  public func callAsFunction(_ x: Variable) throws -> Variable {
-    try instanceNorm(x, weight: weight?.variable, bias: bias?.variable, eps: eps)
+  /// x: [N, C, spatial...] → same shape; `activation` fuses a following relu / leaky relu.
+  public func callAsFunction(_ x: Variable, activation: NormActivation = .identity) throws -> Variable {
+    try instanceNorm(x, weight: weight?.variable, bias: bias?.variable, eps: eps, activation: activation)
   }
 }
 

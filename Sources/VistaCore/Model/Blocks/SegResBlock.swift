@@ -21,8 +21,8 @@ public final class SegResBlock: Module {
 
   /// x: [N, C, D, H, W] → same shape.
   public func callAsFunction(_ x: Variable) throws -> Variable {
-    let h = try conv1(relu(norm1(x)))
-    return try conv2(relu(norm2(h))) + x
+    let h = try conv1(norm1(x, activation: .relu))
+    return try conv2(norm2(h, activation: .relu)) + x
   }
 }
 
@@ -44,7 +44,7 @@ public final class UnetResBlock: Module {
 
   /// x: [N, C, D, H, W] → same shape.
   public func callAsFunction(_ x: Variable) throws -> Variable {
-    let h = try leakyRelu(instanceNorm(conv1(x), weight: nil, bias: nil), slope: 0.01)
+    let h = try instanceNorm(conv1(x), weight: nil, bias: nil, activation: .leakyReLU(slope: 0.01))
     let h2 = try instanceNorm(conv2(h), weight: nil, bias: nil)
     return try leakyRelu(h2 + x, slope: 0.01)
   }
