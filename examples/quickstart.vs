@@ -6,15 +6,16 @@ cases = 8
 size = [64, 64, 48]                 # voxels per synthetic CT
 patch = [32, 32, 32]                # training crop (a multiple of 16; ≤ the resampled volume, ~35×35×79 here)
 config = "small"                    # vista3d132 | small | tiny
-epochs = 4
+epochs = 60
 lr = 1e-3
+loss = "dicece"                     # Dice + cross-entropy (the bundle's loss); plain Dice stalls from random init
 
 data = synthetic_dataset("data/synth", cases=cases, size=size, seed=0)
 data.map_labels({1: 3})                                   # synthetic spleen -> VISTA3D class 3
 print(data)
 model = vista3d(config, seed=0)
 print(model)
-train = finetune(model, data, patch=patch, samples=2, lr=lr, optimizer="adam", label_set=[0, 3], mode="auto", seed=0, run="runs/quickstart-{config}")
+train = finetune(model, data, patch=patch, samples=2, lr=lr, optimizer="adam", label_set=[0, 3], mode="auto", loss=loss, schedule="cosine", epochs=epochs, seed=0, run="runs/quickstart-{config}")
 train.fit(epochs=epochs)
 result = train.validate(overlap=0.25)
 print(result)

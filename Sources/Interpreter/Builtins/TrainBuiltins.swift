@@ -59,11 +59,15 @@ extension BuiltinRegistry {
           Param("verbose", .bool, default: .bool(true), "print progress lines"),
           Param("loss", .string, default: .string("dice"), "dice (the tutorial) or dicece (the bundle)"),
           Param("clip", .optional(.number), default: Value.nil, "gradient-norm clipping"),
-          Param("auto_freeze", .bool, default: .bool(false), "freeze all but the class head"),
-          Param("point_freeze", .bool, default: .bool(false), "freeze all but the point head"),
+          Param("auto_freeze", .bool, default: .bool(false), "freeze the encoder and class head (train the point head)"),
+          Param("point_freeze", .bool, default: .bool(false), "freeze the encoder and point head (train the class head)"),
           Param("limit_cases", .optional(.int), default: Value.nil, "train on the first n cases only"),
           Param("patience", .optional(.int), default: Value.nil, "early stopping after n epochs without a best"),
           Param("val_roi", .optional(.list), default: Value.nil, "validation window (default: the patch)"),
+          Param(
+            "schedule", .string, default: .string("constant"),
+            "learning rate per epoch: constant, cosine (MONAI WarmupCosine to 0) or poly (power 0.9)"),
+          Param("epochs", .optional(.int), default: Value.nil, "schedule length in epochs (needed by cosine and poly)"),
         ],
         summary: "Set up finetuning of a model on a dataset (the MONAI spleen tutorial loop).",
         example: "train = finetune(model, data, patch=[96, 96, 96], lr=1e-5, run=\"runs/spleen\")"
@@ -103,6 +107,26 @@ extension BuiltinRegistry {
         if a.has("limit_cases") { o.limitCases = try a.int("limit_cases") }
         if a.has("patience") { o.patience = try a.int("patience") }
         if a.has("val_roi") { o.valRoi = try a.ints("val_roi") }
+        let schedule = try a.string("schedule")
+        let schedules = ["constant", "cosine", "poly"]
+        guard schedules.contains(schedule) else {
+          throw RuntimeFailure(
+            "finetune: schedule must be one of \(schedules.joined(separator: ", ")), got \"\(schedule)\"",
+            help: Suggestions.hint(for: schedule, in: schedules), argument: "schedule")
+        }
+        if schedule != "constant" {
+          guard a.has("epochs"), try a.int("epochs") > 0 else {
+            throw RuntimeFailure(
+              "finetune: schedule=\"\(schedule)\" needs epochs= (the number of epochs it spans)",
+              help: "e.g. finetune(..., schedule=\"\(schedule)\", epochs=40)", argument: "schedule")
+          }
+          let epochs = try a.int("epochs")
+          o.schedule =
+            schedule == "cosine"
+            ? .warmupCosine(warmupSteps: 0, totalSteps: epochs, endLR: 0, cycles: 0.5, warmupMultiplier: 0)
+            : .poly(totalSteps: epochs, power: 0.9)
+          o.scheduleEvery = .epoch
+        }
         o.labelMap = d.dataset.labelMap.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
         let run = a.has("run") ? URL(fileURLWithPath: a.interpreter.resolvePath(try a.string("run"))) : nil
         let t = try Trainer(model: m.model, train: d.train, val: d.val, options: o, run: run)

@@ -58,12 +58,14 @@ public struct TrainingCurves: Sendable {
       let ema = exponentialMovingAverage(h.valDice, epochs: e, alpha: emaAlpha)
       loss.plot(e, ema, label: "val Dice (mov. avg.)", color: green, axis: .right)
       loss.y2Limits = 0...1
+      // The raw best, as the trainer's best.pt (the moving average only guides the eye).
+      let dice = h.valDice
       if markBest,
-        let best = ema.indices.filter({ ema[$0].isFinite }).max(by: { ema[$0] < ema[$1] })
+        let best = dice.indices.filter({ dice[$0].isFinite }).max(by: { dice[$0] < dice[$1] })
       {
         loss.verticalLines.append(
           VerticalLine(
-            x: e[best], label: "best \(formatDice(ema[best])) @ epoch \(formatEpoch(e[best]))"))
+            x: e[best], label: "best val Dice \(formatDice(dice[best])) @ epoch \(formatEpoch(e[best]))"))
       }
     }
     out.append((loss, 2))
