@@ -4,9 +4,9 @@ import Testing
 @testable import VistaCore
 
 @Suite struct SegmentTests {
-  func tempDir() throws -> URL {
+  func tempDir(liver: Bool = false) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vista-seg-\(UUID().uuidString)")
-    try SyntheticDataset.write(to: dir, cases: 1, size: [32, 32, 16], seed: 4)
+    try SyntheticDataset.write(to: dir, cases: 1, size: [32, 32, 16], seed: 4, liver: liver)
     return dir
   }
 
@@ -34,7 +34,7 @@ import Testing
 
   @Test func segmentOfAPreprocessedLabelRoundTripsThroughTheInverse() throws {
     // Inverse of Orientation + Spacing for labels: preprocess a label like an image, map it back.
-    let dir = try tempDir()
+    let dir = try tempDir(liver: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let label = try NIfTI.read(dir.appendingPathComponent("labelsTr/synth_000.nii.gz"))
     let ras = try Orientation(axcodes: "RAS")(label)
