@@ -53,6 +53,7 @@ enum BenchModel {
       }
       if train {
         let target = Tensor(repeating: 0, shape: [1, 1, s, s, s])
+        let adam = try Adam(model.parameters, lr: 1e-5)
         let t = try median(repeats) {
           model.zeroGrad()
           let both = try PointPrompts(coords: points.coords, labels: points.labels, promptClass: [3])
@@ -61,8 +62,9 @@ enum BenchModel {
           let inter = try sum(p * Variable(target))
           let loss = try 1 - (2 * inter + 1e-5) / (sum(p) + Float(target.sum()) + 1e-5)
           try loss.backward()
+          try adam.step()
         }
-        print(String(format: "train step (class + 1 point, forward + backward) %d^3: %7.2f s  peak RSS %.2f GB", s, t, peakRSS()))
+        print(String(format: "train step (class + 1 point, forward + backward + Adam) %d^3: %7.2f s  peak RSS %.2f GB", s, t, peakRSS()))
       }
     }
   }
