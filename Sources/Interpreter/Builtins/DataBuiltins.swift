@@ -210,7 +210,13 @@ extension BuiltinRegistry {
         let resolved = a.interpreter.resolvePath(path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDir), isDir.boolValue else {
-          throw RuntimeFailure("dataset: no such folder: \(path)", argument: "path")
+          throw RuntimeFailure(
+            "dataset: no such folder: \(path)\(resolved == path ? "" : " (looked in \(resolved))")",
+            help:
+              "give a Medical Segmentation Decathlon task folder (dataset.json, or imagesTr/ and labelsTr/), e.g. "
+              + "Task09_Spleen; relative paths resolve against the script's folder; "
+              + "synthetic_dataset(\"data/synth\") makes one to try things on",
+            argument: "path")
         }
         return .object(try makeDatasetObject(try openDataset(resolved), a))
       })

@@ -146,8 +146,9 @@ func volumeArgument(_ v: Value, _ name: String, callee: String) throws -> (Volum
 }
 
 /// A VistaError-style message for a missing input file (named), or nil when it exists.
-func requireFile(_ path: String, resolved: String, what: String, argument: String) throws {
+func requireFile(_ path: String, resolved: String, what: String, argument: String, help: String? = nil) throws {
   if !FileManager.default.fileExists(atPath: resolved) {
-    throw RuntimeFailure("\(what): no such file: \(path)", argument: argument)
+    let looked = resolved == path ? "" : " (looked in \(resolved))"
+    throw RuntimeFailure("\(what): no such file: \(path)\(looked)", help: help, argument: argument)
   }
 }

@@ -57,7 +57,11 @@ extension BuiltinRegistry {
         if a.has("checkpoint") {
           let path = try a.string("checkpoint")
           let resolved = a.interpreter.resolvePath(path)
-          try requireFile(path, resolved: resolved, what: "vista3d", argument: "checkpoint")
+          try requireFile(
+            path, resolved: resolved, what: "vista3d", argument: "checkpoint",
+            help:
+              "the official weights are NVIDIA's model_vista3d.pt (MONAI model zoo, vista3d bundle); relative "
+              + "paths resolve against the script's folder; vista3d(\"small\") builds a random-init model instead")
           let model = VISTA3D(config, randomInit: false)
           let (_, notes) = try model.load(checkpoint: resolved, strict: try a.bool("strict"))
           for n in notes { a.interpreter.write("note: \(n)\n") }
