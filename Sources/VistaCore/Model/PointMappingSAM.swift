@@ -109,8 +109,7 @@ public final class PointMappingSAM: Module {
     let lowSize = Array(low.shape[2...])
     let m = lowSize.elementCount
     let image = try transpose(reshape(low, [1, c, m]), 1, 2)  // [1, M, C]
-    let imagePE = Variable(
-      try pe.grid(lowSize[0], lowSize[1], lowSize[2]).reshaped([1, c, m]).transposedLast2())  // [1, M, C]
+    let imagePE = Variable(try pe.gridTokens(lowSize[0], lowSize[1], lowSize[2]).reshaped([1, m, c]))  // [1, M, C]
     let allTokens = try tokens(coords: coords, labels: labels, promptClass: promptClass, size: size)
     let b = coords.shape[0]
     var masks: [Variable] = []
@@ -125,22 +124,5 @@ public final class PointMappingSAM: Module {
       masks.append(try reshape(matmul(hyper, flat), [cb, 1] + size))
     }
     return masks.count == 1 ? masks[0] : try concat(masks, axis: 0)
-  }
-}
-
-extension Tensor {
-  /// Swaps the last two dimensions (a copy).
-  func transposedLast2() throws -> Tensor {
-    guard rank >= 2 else { throw VistaError.badShape("transpose", shape, expected: "rank ≥ 2") }
-    let r = shape[rank - 2]
-    let c = shape[rank - 1]
-    let batch = count / max(1, r * c)
-    var out = [Float](repeating: 0, count: count)
-    for b in 0..<batch {
-      for i in 0..<r { for j in 0..<c { out[b * r * c + j * r + i] = scalars[b * r * c + i * c + j] } }
-    }
-    var s = shape
-    s.swapAt(rank - 2, rank - 1)
-    return Tensor(unchecked: s, out)
   }
 }

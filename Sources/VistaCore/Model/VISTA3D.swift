@@ -176,8 +176,8 @@ public final class VISTA3D: Module {
         rows.append(row)
         continue
       }
-      let w = Variable(try weight.rows(k..<(k + 1)))
-      let wc = Variable(try oneMinus.rows(k..<(k + 1)))
+      let w = Variable(weight.rows(k..<(k + 1)))
+      let wc = Variable(oneMinus.rows(k..<(k + 1)))
       let pl = try slice(pointLogits, axis: 0, range: k..<(k + 1))
       rows.append(try row * w + wc * pl)
       k += 1
@@ -274,10 +274,9 @@ extension PointPrompts {
 
 extension Tensor {
   /// Rows `range` of the first dimension (a copy).
-  func rows(_ range: Range<Int>) throws -> Tensor {
-    let per = count / max(1, shape[0])
+  func rows(_ range: Range<Int>) -> Tensor {
     var s = shape
     s[0] = range.count
-    return Tensor(unchecked: s, Array(scalars[(range.lowerBound * per)..<(range.upperBound * per)]))
+    return sliceCopy(self, outShape: s, outer: 1, len: shape[0], inner: count / max(1, shape[0]), range: range)
   }
 }

@@ -35,8 +35,9 @@ public final class PositionEmbeddingRandom: Module {
     return Tensor(unchecked: [p, 2 * f], out)
   }
 
-  /// The encoding of the voxel-centre grid of size (h, w, d): [2F, h, w, d] (PyTorch's `forward(size)`).
-  public func grid(_ h: Int, _ w: Int, _ d: Int) -> Tensor {
+  /// The encoding of the voxel-centre grid of size (h, w, d) as tokens: [h·w·d, 2F], row-major (i, j, k)
+  /// with k fastest — PyTorch's `forward(size)` [2F, h, w, d] flattened and transposed, as the transformer reads it.
+  public func gridTokens(_ h: Int, _ w: Int, _ d: Int) -> Tensor {
     var coords = [Float](repeating: 0, count: h * w * d * 3)
     var i = 0
     for x in 0..<h {
@@ -49,12 +50,7 @@ public final class PositionEmbeddingRandom: Module {
         }
       }
     }
-    let pe = encode(coords, count: h * w * d)  // [hwd, 2F]
-    let c = pe.shape[1]
-    let m = h * w * d
-    var t = [Float](repeating: 0, count: m * c)
-    for v in 0..<m { for ch in 0..<c { t[ch * m + v] = pe.scalars[v * c + ch] } }
-    return Tensor(unchecked: [c, h, w, d], t)
+    return encode(coords, count: h * w * d)
   }
 
   /// Encodes voxel coordinates of points: coords [B, N, 3] in a patch of `size` → [B, N, 2F].
