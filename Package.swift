@@ -19,6 +19,8 @@ let package = Package(
       name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
+      name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+    .systemLibrary(
       name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
     .systemLibrary(
       name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -34,7 +36,7 @@ let package = Package(
 
     // MARK: - Public modules
     .target(
-      name: "VistaCore", dependencies: ["COpenBLAS", "CNifti"],
+      name: "VistaCore", dependencies: ["COpenBLAS", "CDNNL", "CNifti"],
       exclude: ["README.md"]),
     .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], exclude: ["README.md"]),
     .target(name: "Interpreter", dependencies: ["VistaCore", "Plot"], exclude: ["README.md"]),

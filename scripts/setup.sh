@@ -7,6 +7,7 @@ packages=(
   libedit-dev
   libnifti-dev
   libopenblas-dev
+  libdnnl-dev
   libpng-dev
   libfreetype-dev
   fonts-dejavu-core

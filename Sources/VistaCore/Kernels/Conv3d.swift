@@ -146,6 +146,7 @@ public func conv3dForward(
       let v = convPart(outVox, workers, t)
       for n in 0..<g.batch {
         BLAS.sgemm(
+          serial: workers > 1,
           m: g.outChannels, n: v.count, k: g.inChannels, a: w, lda: g.inChannels,
           b: x + n * inSample + v.lowerBound, ldb: outVox, c: y + n * outSample + v.lowerBound,
           ldc: outVox)
@@ -181,6 +182,7 @@ public func conv3dForward(
                 for kh in 0..<k {
                   let win = blocks.window(kh)
                   BLAS.sgemm(
+                    serial: plan.workers > 1,
                     m: cos.count, n: nCols, k: kCol,
                     a: wrp.baseAddress! + (kh * g.outChannels + cos.lowerBound) * kCol, lda: kCol,
                     b: col + win.offset, ldb: win.ld, beta: kh == 0 ? 0 : 1, c: yc, ldc: outVox)
@@ -188,6 +190,7 @@ public func conv3dForward(
               } else {
                 convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: 0..<g.inChannels)
                 BLAS.sgemm(
+                  serial: plan.workers > 1,
                   m: cos.count, n: nCols, k: kCol, a: w + cos.lowerBound * kCol, lda: kCol,
                   b: col, ldb: nCols, c: yc, ldc: outVox)
               }
@@ -219,6 +222,7 @@ public func conv3dBackwardInput(
       let v = convPart(outVox, workers, t)
       for n in 0..<g.batch {
         BLAS.sgemm(
+          serial: workers > 1,
           transA: true, m: g.inChannels, n: v.count, k: g.outChannels, a: w, lda: g.inChannels,
           b: dy + n * outSample + v.lowerBound, ldb: outVox, beta: accumulate ? 1 : 0,
           c: dx + n * inSample + v.lowerBound, ldc: outVox)
@@ -263,6 +267,7 @@ public func conv3dBackwardInput(
               for kh in 0..<k {
                 let win = blocks.window(kh)
                 BLAS.sgemm(
+                  serial: plan.workers > 1,
                   transA: true, m: cis.count * taps, n: nCols, k: g.outChannels,
                   a: wrp.baseAddress! + kh * g.outChannels * kCol + cis.lowerBound * taps,
                   lda: kCol, b: dyc, ldb: outVox, beta: win.first ? 0 : 1, c: col + win.offset,
@@ -272,6 +277,7 @@ public func conv3dBackwardInput(
                 col, dx + n * inSample, g, od: od, oh: oh0..<(oh0 + r1 - r0), channels: cis)
             } else {
               BLAS.sgemm(
+                serial: plan.workers > 1,
                 transA: true, m: cis.count * taps, n: nCols, k: g.outChannels,
                 a: w + cis.lowerBound * taps, lda: kCol, b: dyc, ldb: outVox, c: col, ldc: nCols)
               convCol2vol(col, dx + n * inSample, g, rows: r0..<r1, channels: cis)
@@ -331,6 +337,7 @@ public func conv3dBackwardWeight(
               for kh in 0..<k {
                 let win = blocks.window(kh)
                 BLAS.sgemm(
+                  serial: plan.workers > 1,
                   transB: true, m: cos.count, n: cis.count * taps, k: nCols, a: dyc, lda: outVox,
                   b: col + win.offset, ldb: win.ld, beta: 1,
                   c: dwrp.baseAddress! + (kh * g.outChannels + cos.lowerBound) * kCol
@@ -340,6 +347,7 @@ public func conv3dBackwardWeight(
             } else {
               convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: cis)
               BLAS.sgemm(
+                serial: plan.workers > 1,
                 transB: true, m: cos.count, n: cis.count * taps, k: nCols, a: dyc, lda: outVox,
                 b: col, ldb: nCols, beta: beta,
                 c: dw + cos.lowerBound * kCol + cis.lowerBound * taps, ldc: kCol)
@@ -380,6 +388,7 @@ func convPointwiseWeightGrad(
       var beta: Float = 0
       for n in 0..<g.batch {
         BLAS.sgemm(
+          serial: workers > 1,
           transB: true, m: cout, n: cin, k: part.count,
           a: dy + n * cout * vox + part.lowerBound, lda: vox,
           b: x + n * cin * vox + part.lowerBound, ldb: vox, beta: beta,
