@@ -153,6 +153,7 @@ public func conv3dForward(
       }
     }
   } else {
+    if chunkRows == nil, conv3dForwardOneDNN(x: x, weight: w, bias: bias, y: y, g) { return }
     let plan = ConvPlan.forward(g, override: chunkRows)
     let totalRows = g.outD * g.outH
     // Row sharing multiplies by the weight repacked per kernel row; otherwise by w itself.
