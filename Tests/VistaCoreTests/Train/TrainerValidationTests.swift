@@ -47,8 +47,6 @@ import Testing
     var o = TinyRun.options(mode: .autoOnly)
     o.valAtStart = true
     let trainer = try Trainer(model: VISTA3D(.tiny, seed: 1), train: fx.train, val: fx.val, options: o, run: run)
-    var lines: [String] = []
-    trainer.output = { lines.append($0) }
     try trainer.fit(epochs: 1)
     #expect(trainer.history.count == 2)  // baseline + epoch 1
     let losses = trainer.history.map(\.valLoss)
@@ -57,7 +55,8 @@ import Testing
     let metrics = try RunFolder(url: run).readMetrics()
     let column = try #require(metrics.header.firstIndex(of: "val_loss"))
     #expect(metrics.rows.map { Double($0[column]) } == losses)
-    #expect(lines.joined().contains(String(format: "val loss %.4f", losses[1]!)))
+    let log = try String(contentsOf: run.appendingPathComponent("log.txt"), encoding: .utf8)
+    #expect(log.contains(String(format: "val loss %.4f", losses[1]!)))
   }
 
   @Test func anEpochWithoutValidationHasNoValLoss() throws {
