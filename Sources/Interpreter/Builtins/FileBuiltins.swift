@@ -25,12 +25,14 @@ extension BuiltinRegistry {
     register(
       Builtin(
         "write_text", [Param("path", .string), Param("text", .string)],
-        summary: "Write text to a file (atomically).",
+        summary: "Write text to a file (atomically; missing folders are created).",
         example: "write_text(\"notes.txt\", \"lr {lr}\")"
       ) { a in
         let path = try a.string("path")
         let url = URL(fileURLWithPath: a.interpreter.resolvePath(path))
         do {
+          try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
           try writeAtomically(Data(try a.string("text").utf8), to: url)
         } catch {
           throw RuntimeFailure("cannot write '\(path)': \(error)", argument: "path")

@@ -148,6 +148,8 @@ extension BuiltinRegistry {
           Param("overlap", .number, default: .float(0.25), "sliding-window overlap"),
           Param("preprocess", .optional(.bool), default: Value.nil,
             "HU window + RAS + 1.5 mm first (default: unless the input came from a pipeline)"),
+          Param("point_window", .optional(.bool), default: Value.nil,
+            "with clicks, compute only roi windows centred on them; the rest is 255 (default: point-only prompts)"),
         ],
         summary: "Sliding-window segmentation; returns a label Volume of class ids on the input's grid.",
         example: "seg = model.segment(case, classes=[3])"
@@ -166,6 +168,7 @@ extension BuiltinRegistry {
         var options = SegmentOptions()
         options.preprocess = a.has("preprocess") ? try a.bool("preprocess") : !already
         options.overlap = try a.double("overlap")
+        if a.has("point_window") { options.pointWindow = try a.bool("point_window") }
         if a.has("roi") {
           let roi = try a.ints("roi")
           guard roi.count == 3, roi.allSatisfy({ $0 > 0 && $0 % 16 == 0 }) else {

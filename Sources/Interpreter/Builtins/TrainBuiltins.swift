@@ -64,6 +64,7 @@ extension BuiltinRegistry {
           Param("limit_cases", .optional(.int), default: Value.nil, "train on the first n cases only"),
           Param("patience", .optional(.int), default: Value.nil, "early stopping after n epochs without a best"),
           Param("val_roi", .optional(.list), default: Value.nil, "validation window (default: the patch)"),
+          Param("pixdim", .list, default: .list([.float(1.5), .float(1.5), .float(1.5)]), "resampling spacing, mm"),
           Param(
             "schedule", .string, default: .string("constant"),
             "learning rate per epoch: constant, cosine (MONAI WarmupCosine to 0) or poly (power 0.9)"),
@@ -107,6 +108,7 @@ extension BuiltinRegistry {
         if a.has("limit_cases") { o.limitCases = try a.int("limit_cases") }
         if a.has("patience") { o.patience = try a.int("patience") }
         if a.has("val_roi") { o.valRoi = try a.ints("val_roi") }
+        o.pixdim = try a.doubles("pixdim")
         let schedule = try a.string("schedule")
         let schedules = ["constant", "cosine", "poly"]
         guard schedules.contains(schedule) else {
@@ -158,8 +160,10 @@ extension BuiltinRegistry {
           Param("point_labels", .optional(.list), default: Value.nil),
           Param("roi", .list, default: .list([.int(96), .int(96), .int(96)]), "sliding-window size"),
           Param("overlap", .number, default: .float(0.25)),
+          Param("point_window", .optional(.bool), default: Value.nil,
+            "with clicks, compute only roi windows centred on them; the rest is 255 (default: point-only prompts)"),
         ],
-        summary: "Segment a NIfTI file and write the label map on its original grid (uint8).",
+        summary: "Segment a NIfTI file and write the label map on its original grid (uint8; 255 = not computed).",
         example: "segment_file(\"ct.nii.gz\", \"seg.nii.gz\", model=model, classes=[3])"
       ) { a in
         let input = try a.string("input")
@@ -170,7 +174,8 @@ extension BuiltinRegistry {
         if classes == nil && prompts == nil {
           throw RuntimeFailure("segment_file: give classes=[…] or points=[…]", argument: "classes")
         }
-        let options = SegmentOptions(roi: try a.ints("roi"), overlap: try a.double("overlap"))
+        var options = SegmentOptions(roi: try a.ints("roi"), overlap: try a.double("overlap"))
+        if a.has("point_window") { options.pointWindow = try a.bool("point_window") }
         let m = try a.object("model", as: ModelObject.self).model
         try segmentFile(
           resolved, a.interpreter.resolvePath(try a.string("output")), model: m, classes: classes,
@@ -233,7 +238,7 @@ extension BuiltinRegistry {
           throw e
         }
       })
-    registerProperty(on: "Trainer", Property("history", "one dict per epoch: epoch, train_loss, val_dice, lr, seconds, best") {
+    registerProperty(on: "Trainer", Property("history", "one dict per epoch: epoch, train_loss, val_loss, val_dice, lr, seconds, best") {
       v in
       .list(try (v.object(as: TrainerObject.self)?.trainer.history ?? []).map(record))
     })
@@ -264,6 +269,9 @@ extension BuiltinRegistry {
       .list((val(v)?.perCase ?? []).map { .list($0.map { .float(Double($0)) }) })
     })
     registerProperty(on: "Validation", Property("seconds", "wall time") { v in .float(val(v)?.seconds ?? 0) })
+    registerProperty(on: "Validation", Property("loss", "the training loss on the whole volumes, mean over cases") { v in
+      .float(val(v)?.loss ?? .nan)
+    })
   }
 }
 
@@ -281,6 +289,7 @@ private func record(_ r: EpochRecord) throws -> Value {
   try .dict([
     (.string("epoch"), .int(r.epoch)),
     (.string("train_loss"), .float(r.trainLoss)),
+    (.string("val_loss"), r.valLoss.map { .float($0) } ?? .nil),
     (.string("val_dice"), r.valDice.map { .float($0) } ?? .nil),
     (.string("lr"), .float(r.lr)),
     (.string("seconds"), .float(r.seconds)),

@@ -15,6 +15,11 @@ public struct SegmentOptions: Sendable, Equatable {
   /// Run the tutorial's preprocessing (HU window −1000..1000 → 0..1, RAS, spacing) first; false
   /// when the volume already is on the model's grid and intensity scale.
   public var preprocess: Bool = true
+  /// With clicks, compute only the `roi` windows centred on them (the bundle's `use_point_window`,
+  /// MONAI's `point_based_window_inferer`); every other voxel is "not computed" and labelled 255.
+  /// nil = on for point-only prompts, off when class prompts are given (whole-volume sliding
+  /// window, clicks refine the windows they fall in).
+  public var pointWindow: Bool? = nil
 
   /// The tutorial's settings.
   public init() {}
@@ -28,9 +33,10 @@ public struct SegmentOptions: Sendable, Equatable {
 
 /// A label map and the grid it lives on.
 public struct Segmentation: Sendable {
-  /// Label map `[1, X, Y, Z]` of global class ids (0 = background), on the preprocessed grid.
+  /// Label map `[1, X, Y, Z]` of global class ids (0 = background, 255 = not computed), on the
+  /// preprocessed grid.
   public var labels: Volume
-  /// The raw logits `[K, X, Y, Z]` (one channel per prompted object), same grid.
+  /// The raw logits `[K, X, Y, Z]` (one channel per prompted object), same grid; NaN = not computed.
   public var logits: Tensor
   /// The prompted classes (nil for point-only).
   public var classes: [Int]?
@@ -42,6 +48,7 @@ public struct Segmentation: Sendable {
 /// `points` are voxel coordinates `[[i, j, k], …]` of the volume as given (before preprocessing),
 /// mapped onto the preprocessed grid through the affines; `pointLabels` 1 positive, 0 negative
 /// (3/2 for special classes). With only points the output uses `classes?.first` or 1 as id.
+/// Voxels the inference did not cover (point windows, `options.pointWindow`) are 255.
 public func segment(
   _ model: VISTA3D, _ volume: Volume, classes: [Int]? = nil, points: [[Double]]? = nil, pointLabels: [Int]? = nil,
   options: SegmentOptions = SegmentOptions()
@@ -61,10 +68,16 @@ public func segment(
     pointTensor = try Tensor(shape: [points.count, 3], scalars: flat)
   }
   let image = try prepared.array.reshaped([1] + prepared.shape)
-  var sw = SlidingWindowOptions(roi: options.roi, overlap: [options.overlap], swBatchSize: options.swBatchSize)
-  sw.mode = options.mode
-  let logits = try vistaSlidingWindow(
-    model, image: image, classes: classes, points: pointTensor, pointLabels: pointLabels, options: sw)
+  let logits: Tensor
+  if let pointTensor, let pointLabels, options.pointWindow ?? (classes == nil) {
+    logits = try vistaPointWindow(
+      model, image: image, classes: classes, points: pointTensor, pointLabels: pointLabels, roi: options.roi)
+  } else {
+    var sw = SlidingWindowOptions(roi: options.roi, overlap: [options.overlap], swBatchSize: options.swBatchSize)
+    sw.mode = options.mode
+    logits = try vistaSlidingWindow(
+      model, image: image, classes: classes, points: pointTensor, pointLabels: pointLabels, options: sw)
+  }
   let channelLogits = try logits.reshaped(Array(logits.shape.dropFirst()))
   let ids = classes ?? [1]
   let labels = try vistaPostProcess(channelLogits, labelPrompt: ids)
@@ -81,7 +94,9 @@ public func segment(
 }
 
 /// Segments the NIfTI file `input` and writes the label map to `output` on the ORIGINAL grid with
-/// the original affine (nearest-neighbour inverse of Orientation + Spacing), as uint8 class ids.
+/// the original affine (nearest-neighbour inverse of Orientation + Spacing), as uint8 class ids;
+/// 255 marks voxels the inference did not compute (outside the point windows), as the bundle's
+/// NaN → 255.
 ///
 /// Points are voxel coordinates of the input file. Returns the written volume.
 @discardableResult

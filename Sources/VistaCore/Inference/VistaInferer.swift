@@ -83,3 +83,41 @@ func windowPoints(_ points: Tensor, _ labels: [Int], start: [Int], padBefore: [I
     coords: try Tensor(shape: [1, kept.count, 3], scalars: coords),
     labels: try IntTensor(shape: [1, kept.count], scalars: kept))
 }
+
+/// VISTA3D logits computed only in `roi` windows centred on the clicks (MONAI's
+/// `point_based_window_inferer` with `center_only=True`, the bundle's `use_point_window`).
+///
+/// image: `[1, C, X, Y, Z]`; points `[N, 3]` voxel coordinates of one object with `pointLabels`
+/// `[N]`; classes: nil or one class prompt for that object. Each window sees the clicks inside it
+/// (`update_point_to_patch`). Voxels no window covers are NaN ("not computed"; the label map
+/// writes 255 there). Runs without gradients. Returns logits `[1, 1, X, Y, Z]`.
+public func vistaPointWindow(
+  _ model: VISTA3D, image: Tensor, classes: [Int]?, points: Tensor, pointLabels: [Int], roi: [Int]
+) throws -> Tensor {
+  guard image.rank == 5, image.shape[0] == 1 else {
+    throw VistaError.badShape("segment", image.shape, expected: "one image [1, C, X, Y, Z]")
+  }
+  guard points.rank == 2, points.shape[1] == 3, pointLabels.count == points.shape[0], !pointLabels.isEmpty else {
+    throw VistaError.shapeMismatch(
+      "segment points", points.shape, [pointLabels.count], expected: "points [N, 3] and N point labels")
+  }
+  if let classes, classes.count != 1 {
+    throw VistaError("segment: clicks prompt one object; give one class with points (got \(classes.count))")
+  }
+  let size = Array(image.shape[2...])
+  let window = zip(roi, size).map { r, s in r <= 0 ? s : r }
+  let clicks = (0..<points.shape[0]).map { i in (0..<3).map { points.scalars[i * 3 + $0] } }
+  let labels = pointLabels
+  return try GradMode.withNoGrad {
+    try pointWindowInference(image, roi: window, points: clicks) { patch, ranges, padded in
+      let flat = try Tensor(shape: [padded.count, 3], scalars: padded.flatMap { $0 })
+      let prompts = try windowPoints(
+        flat, labels, start: ranges.map(\.lowerBound), padBefore: [0, 0, 0], roi: ranges.map(\.count))
+      guard let prompts else {
+        // Only reachable when every click in this window is a padding label (−1).
+        return Tensor(repeating: VISTA3D.ninf, shape: [1, 1] + ranges.map(\.count))
+      }
+      return try model(Variable(patch), classes: classes, points: prompts).value
+    }
+  }
+}

@@ -3,6 +3,8 @@
 /// logits: `[K, spatial…]` (one channel per prompted object). One object → 1 where logit > 0;
 /// several → argmax over objects + 1 (first maximum wins), 0 where every logit ≤ 0. The values
 /// 1…K are then mapped to `labelPrompt` (global class ids, which must not contain 0) when given.
+/// A voxel whose logits are all NaN was not computed (outside the point windows) and becomes
+/// `notComputedLabel` (255, the bundle's NaN → 255).
 /// Without `labelPrompt` but with clicks (`points` `[K, N, 3]`, `pointLabels` `[K, N]`), components
 /// without a positive click are removed first (`keepComponentsWithPositivePoints`), as MONAI does.
 /// Returns `[1, spatial…]`.
@@ -41,20 +43,25 @@ public func vistaPostProcess(
       parallelRanges(s, minChunk: 1 << 15) { r in
         if k == 1 {
           let id = ids[0]
-          for v in r { op[v] = lp[v] > 0 ? id : 0 }  // a select, vectorised
+          for v in r {  // selects, vectorised
+            let x = lp[v]
+            op[v] = x > 0 ? id : (x != x ? notComputedLabel : 0)
+          }
           return
         }
         for v in r {
           var best: Float = 0
           var arg = -1
+          var computed = false
           for c in 0..<k {
             let x = lp[c &* s &+ v]
+            computed = computed || x == x
             if x > best {
               best = x
               arg = c
             }
           }
-          op[v] = arg >= 0 ? ids[arg] : 0
+          op[v] = arg >= 0 ? ids[arg] : (computed ? 0 : notComputedLabel)
         }
       }
     }
@@ -62,3 +69,7 @@ public func vistaPostProcess(
   }
   return try IntTensor(shape: [1] + Array(logits.shape.dropFirst()), scalars: out)
 }
+
+/// The label of voxels the inference did not compute (MONAI bundle: NaN → 255; uint8, so class
+/// ids stay below it).
+public let notComputedLabel: Int32 = 255

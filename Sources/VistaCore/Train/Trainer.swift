@@ -285,6 +285,7 @@ public final class Trainer {
       seconds += v.seconds
       record.valDice = v.mean
       record.valPerClass = v.perClass
+      record.valLoss = v.loss
       if best.update(v.mean, epoch: e) {
         record.isBest = true
         try saveBest()
@@ -298,12 +299,13 @@ public final class Trainer {
     return record
   }
 
-  /// `epoch 3  loss 0.4321  val dice 0.8123 [3: 0.8123]  lr 1.0e-05  12.3s  *best`.
+  /// `epoch 3  loss 0.4321  val loss 0.5012  val dice 0.8123 [3: 0.8123]  lr 1.0e-05  12.3s  *best`.
   func summary(_ r: EpochRecord) -> String {
     var parts = ["epoch \(r.epoch)"]
     if !r.stepLosses.isEmpty { parts.append(String(format: "loss %.4f", r.trainLoss)) }
     if let d = r.valDice {
       let per = zip(options.foregroundClasses, r.valPerClass ?? []).map { String(format: "%d: %.4f", $0, $1) }
+      if let l = r.valLoss { parts.append(String(format: "val loss %.4f", l)) }
       parts.append(String(format: "val dice %.4f", d) + " [" + per.joined(separator: ", ") + "]")
     }
     parts.append(String(format: "lr %.1e", r.lr))
@@ -318,7 +320,7 @@ public final class Trainer {
     baselineDone = true
     var record = EpochRecord(
       epoch: 0, trainLoss: .nan, stepLosses: [], valDice: v.mean, valPerClass: v.perClass, lr: currentLR(),
-      seconds: v.seconds, isBest: false)
+      seconds: v.seconds, isBest: false, valLoss: v.loss)
     if best.update(v.mean, epoch: 0) {
       record.isBest = true
       try saveBest()

@@ -100,6 +100,7 @@ extension Trainer {
     var row: [(String, MetricValue)] = [
       ("epoch", .number(Double(r.epoch))),
       ("train_loss", r.stepLosses.isEmpty ? .text("") : .number(r.trainLoss)),
+      ("val_loss", r.valLoss.map { .number($0) } ?? .text("")),
       ("val_dice", r.valDice.map { .number($0) } ?? .text("")),
       ("seconds", .number(r.seconds)),
       ("lr", .number(r.lr)),

@@ -138,6 +138,9 @@ public struct EpochRecord: Sendable, Codable, Equatable {
   public var seconds: Double
   /// True when this epoch's validation Dice was a new best (best.pt saved).
   public var isBest: Bool
+  /// Mean validation loss (the training loss on the whole-volume class-prompt logits; nil when
+  /// not validated this epoch).
+  public var valLoss: Double? = nil
 }
 
 /// The result of `Trainer.validate`: Dice per class (nanmean over cases) and their mean.
@@ -152,6 +155,8 @@ public struct ValidationResult: Sendable, Equatable, CustomStringConvertible {
   public var mean: Double
   /// Wall time, seconds.
   public var seconds: Double
+  /// The training loss on the whole-volume logits of the class prompts, mean over cases.
+  public var loss: Double = .nan
 
   /// `val dice 0.9123 [3: 0.9123]`.
   public var description: String {

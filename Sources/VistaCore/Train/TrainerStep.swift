@@ -22,11 +22,7 @@ extension Trainer {
     optimizer.lr = currentLR()
     let logits = try model(Variable(image), classes: classes, points: points)
     let targets = try promptTargets(labels: labels, classes: sample.classes)
-    let loss: Variable
-    switch options.loss {
-    case .dice: loss = try DiceLoss()(logits, targets)
-    case .diceCE: loss = try DiceCELoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)(logits, targets)
-    }
+    let loss = try trainingLoss(logits, targets)
     let value = loss.value.scalars[0]
     guard loss.requiresGrad else {
       throw VistaError(

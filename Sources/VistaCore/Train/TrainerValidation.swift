@@ -4,7 +4,8 @@ extension Trainer {
   /// Sliding-window validation as the tutorial: every validation case (preprocessed, whole volume)
   /// through the model with class prompts for the label set's foreground classes, VISTA
   /// post-processing (logit > 0, argmax mapped to class ids), Dice per class (NaN when the ground
-  /// truth is empty), nanmean over cases.
+  /// truth is empty), nanmean over cases. The training loss (`options.loss`) of the same
+  /// whole-volume logits against the class masks is averaged over cases as `loss`.
   ///
   /// `roi` defaults to the training patch; `overlap` to the options' (0.25).
   public func validate(overlap: Double? = nil, roi: [Int]? = nil) throws -> ValidationResult {
@@ -18,6 +19,7 @@ extension Trainer {
     guard requested.count == 3 else { throw VistaError("validate: roi needs 3 sizes, got \(requested)") }
     let factor = model.imageEncoder.shapeFactor
     var rows: [[Float]] = []
+    var losses: [Double] = []
     for (n, c) in data.cached.enumerated() {
       if stopping { throw ValidationStopped(done: n, total: data.count) }
       let size = c.image.spatialShape
@@ -31,13 +33,34 @@ extension Trainer {
       let logits = try vistaSlidingWindow(model, image: image, classes: classes, options: sw)
       let pred = try vistaPostProcess(try logits.reshaped(Array(logits.shape.dropFirst())), labelPrompt: classes)
       guard let label = c.label else { throw VistaError("validate: case \(c.name) has no label") }
-      rows.append(try DiceMetric.perClass(prediction: pred, label: label.array.toInt(), classes: classes))
+      let labels = label.array.toInt()
+      rows.append(try DiceMetric.perClass(prediction: pred, label: labels, classes: classes))
+      losses.append(try validationLoss(logits: logits, labels: labels, classes: classes))
     }
     let perClass = DiceMetric.nanMean(rows).map(Double.init)
     let finite = perClass.filter { !$0.isNaN }
     let mean = finite.isEmpty ? Double.nan : finite.reduce(0, +) / Double(finite.count)
     return ValidationResult(
-      classes: classes, perClass: perClass, perCase: rows, mean: mean, seconds: ProgressLine.now() - start)
+      classes: classes, perClass: perClass, perCase: rows, mean: mean, seconds: ProgressLine.now() - start,
+      loss: losses.isEmpty ? .nan : losses.reduce(0, +) / Double(losses.count))
+  }
+
+  /// The training loss (`options.loss`) on prompt logits `[B, 1, spatial…]` and targets of the same
+  /// shape, averaged over prompts as a training step does.
+  func trainingLoss(_ logits: Variable, _ targets: Tensor) throws -> Variable {
+    switch options.loss {
+    case .dice: return try DiceLoss()(logits, targets)
+    case .diceCE: return try DiceCELoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)(logits, targets)
+    }
+  }
+
+  /// The training loss of one validation case: sliding-window logits `[1, K, X, Y, Z]` (one channel
+  /// per class prompt) against the masks `label == class`; no gradients.
+  func validationLoss(logits: Tensor, labels: IntTensor, classes: [Int]) throws -> Double {
+    let spatial = Array(logits.shape.dropFirst(2))
+    let perPrompt = try logits.reshaped([classes.count, 1] + spatial)
+    let targets = try promptTargets(labels: try labels.reshaped([1, 1] + spatial), classes: classes)
+    return try GradMode.withNoGrad { Double(try trainingLoss(Variable(perPrompt), targets).value.scalars[0]) }
   }
 }
 

@@ -23,9 +23,9 @@ import Testing
         loss = train.step()
         print(type(loss))
         rec = train.epoch()
-        print(rec["epoch"], type(rec["val_dice"]))
+        print(rec["epoch"], type(rec["val_dice"]), type(rec["val_loss"]), rec["val_loss"] > 0)
         v = train.validate(overlap=0.25)
-        print(type(v.mean), list(v.per_class.keys()))
+        print(type(v.mean), list(v.per_class.keys()), type(v.loss))
         print(len(train.history))
         print(train.run != nil)
         again = resume("runs/t")
@@ -35,8 +35,8 @@ import Testing
     let lines = out.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.hasPrefix("Trainer tiny · 3 train / 1 val") })
     #expect(lines.contains("float"))
-    #expect(lines.contains("1 float"))
-    #expect(lines.contains("float [3]"))
+    #expect(lines.contains("1 float float true"))
+    #expect(lines.contains("float [3] float"))
     #expect(lines.contains("1"))
     #expect(try PNG.read(path: r.path("curves.png")).width > 100)
   }
@@ -80,8 +80,18 @@ import Testing
         segment_file("data/imagesTr/synth_000.nii.gz", "seg.nii.gz", model=model, classes=[3], roi=[32, 32, 32])
         s = load_nifti("seg.nii.gz")
         print(s.shape, s.dtype)
+        segment_file("data/imagesTr/synth_000.nii.gz", "pts.nii.gz", model=model, points=[[4, 4, 4]], point_labels=[1], roi=[16, 16, 16])
+        fn not_computed(path) {
+          n = 0
+          for v in load_nifti(path).array.tolist() { if v == 255 { n = n + 1 } }
+          return n
+        }
+        n = not_computed("pts.nii.gz")
+        print(n > 0, n < 32 * 32 * 16)
+        segment_file("data/imagesTr/synth_000.nii.gz", "all.nii.gz", model=model, points=[[4, 4, 4]], point_labels=[1], roi=[16, 16, 16], point_window=false)
+        print(not_computed("all.nii.gz"))
         """)
-    #expect(out.hasSuffix("[1, 32, 32, 16] uint8\n"))
+    #expect(out.hasSuffix("[1, 32, 32, 16] uint8\ntrue true\n0\n"))
   }
 
   @Test func errors() throws {

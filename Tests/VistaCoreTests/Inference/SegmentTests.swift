@@ -74,4 +74,85 @@ import Testing
       _ = try segment(model, original, points: [[1, 1, 1]], pointLabels: [], options: o)
     } throws: { "\($0)".contains("point labels") }
   }
+
+  /// A 48×40×32 volume of uniform noise on the model's grid (no preprocessing).
+  func noiseVolume(spacing: [Double] = [1.5, 1.5, 1.5]) throws -> Volume {
+    var rng = RandomGenerator(seed: 11)
+    return try Volume(
+      array: Tensor.uniform([1, 48, 40, 32], low: 0, high: 1, using: &rng),
+      affine: .diagonal(spacing, origin: [-10, 5, 20]))
+  }
+
+  @Test func pointOnlySegmentationLeavesVoxelsOutsideTheClickWindow255() throws {
+    let model = VISTA3D(.tiny, seed: 2)
+    var o = SegmentOptions(roi: [16, 16, 16])
+    o.preprocess = false
+    let seg = try segment(model, try noiseVolume(), points: [[30, 10, 9]], pointLabels: [1], options: o)
+    let labels = seg.labels.array.scalars
+    let computed = labels.indices.filter { labels[$0] != 255 }
+    #expect(computed.count == 16 * 16 * 16)  // one 16³ window centred on the click
+    // …which is the box [22, 38) × [2, 18) × [1, 17) (MONAI's centred window p − 8 ..< p + 8).
+    let (ny, nz) = (40, 32)
+    for v in computed {
+      let (i, j, k) = (v / (ny * nz), (v / nz) % ny, v % nz)
+      #expect((22..<38).contains(i) && (2..<18).contains(j) && (1..<17).contains(k))
+    }
+    #expect(Set(labels).isSubset(of: [0, 1, 255]))
+    #expect(seg.logits.scalars.filter(\.isNaN).count == labels.count - computed.count)
+
+    // Forcing the whole sliding window computes everything.
+    o.pointWindow = false
+    let whole = try segment(model, try noiseVolume(), points: [[30, 10, 9]], pointLabels: [1], options: o)
+    #expect(!whole.labels.array.scalars.contains(255))
+  }
+
+  @Test func classSegmentationHasNo255() throws {
+    let model = VISTA3D(.tiny, seed: 2)
+    var o = SegmentOptions(roi: [16, 16, 16])
+    o.preprocess = false
+    let seg = try segment(model, try noiseVolume(), classes: [3], options: o)
+    #expect(!seg.labels.array.scalars.contains(255))
+    #expect(Set(seg.labels.array.scalars).isSubset(of: [0, 3]))
+    // Class + click: the class prompt covers the whole volume (point window off by default).
+    let both = try segment(model, try noiseVolume(), classes: [3], points: [[30, 10, 9]], pointLabels: [1], options: o)
+    #expect(!both.labels.array.scalars.contains(255))
+  }
+
+  @Test func segmentFileWrites255WhereThePointWindowDidNotReach() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vista-seg-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // A 3 mm volume: preprocessing resamples it to 1.5 mm, the label map comes back to 3 mm.
+    let input = dir.appendingPathComponent("ct.nii.gz")
+    var rng = RandomGenerator(seed: 5)
+    let hu = Tensor.uniform([1, 40, 36, 24], low: -1000, high: 1000, using: &rng)
+    try NIfTI.write(try Volume(array: hu, affine: .diagonal([3, 3, 3])), to: input)
+    let output = dir.appendingPathComponent("seg.nii.gz")
+    let model = VISTA3D(.tiny, seed: 2)
+    let written = try segmentFile(
+      input.path, output.path, model: model, points: [[20, 18, 12]], pointLabels: [1],
+      options: SegmentOptions(roi: [32, 32, 32]))
+    let back = try NIfTI.read(output)
+    #expect(back.spatialShape == [40, 36, 24])
+    #expect(back.array == written.array)
+    let values = back.array.scalars
+    let notComputed = values.filter { $0 == 255 }.count
+    // A 32³ window at 1.5 mm covers ~16³ voxels at 3 mm around the click; everything else is 255.
+    #expect(notComputed > values.count / 2 && notComputed < values.count)
+    #expect(values[(20 * 36 + 18) * 24 + 12] != 255)  // the click's voxel was computed
+    #expect(values[0] == 255 && values[values.count - 1] == 255)
+    // A class prompt computes the whole volume.
+    let auto = try segmentFile(
+      input.path, output.path, model: model, classes: [3], options: SegmentOptions(roi: [32, 32, 32]))
+    #expect(!auto.array.scalars.contains(255))
+  }
+
+  @Test func postProcessMapsNotComputedVoxelsTo255() throws {
+    let nan = Float.nan
+    let one = try vistaPostProcess(try Tensor(shape: [1, 4], scalars: [1, -1, nan, 0]), labelPrompt: [3])
+    #expect(one.scalars == [3, 0, 255, 0])
+    let two = try vistaPostProcess(
+      try Tensor(shape: [2, 4], scalars: [1, -1, nan, nan, 2, -3, nan, 0.5]), labelPrompt: [3, 6])
+    #expect(two.scalars == [6, 0, 255, 6])
+  }
 }

@@ -115,6 +115,8 @@ struct TinyRun {
     let lossesC = c.history.flatMap(\.stepLosses)
     #expect(lossesC == lossesA)
     #expect(c.history.map(\.valDice) == a.history.map(\.valDice))
+    #expect(c.history.map(\.valLoss) == a.history.map(\.valLoss))
+    #expect(c.history.allSatisfy { $0.valLoss?.isFinite == true })
     for (p, q) in zip(a.model.parameters, c.model.parameters) { #expect(p.value == q.value, "\(p.name)") }
     #expect(try RunFolder(url: fx.folder("b")).readMetrics().rows.count == 2)
   }
