@@ -41,7 +41,9 @@ public struct Segmentation: Sendable {
 ///
 /// `points` are voxel coordinates `[[i, j, k], …]` of the volume as given (before preprocessing),
 /// mapped onto the preprocessed grid through the affines; `pointLabels` 1 positive, 0 negative
-/// (3/2 for special classes). With only points the output uses `classes?.first` or 1 as id.
+/// (3/2 for special classes). With only points the output uses `classes?.first` or 1 as id, and
+/// only windows centred on the clicks are computed (`vistaPointWindows`); with classes, the whole
+/// volume goes through the sliding window.
 public func segment(
   _ model: VISTA3D, _ volume: Volume, classes: [Int]? = nil, points: [[Double]]? = nil, pointLabels: [Int]? = nil,
   options: SegmentOptions = SegmentOptions()
@@ -61,10 +63,16 @@ public func segment(
     pointTensor = try Tensor(shape: [points.count, 3], scalars: flat)
   }
   let image = try prepared.array.reshaped([1] + prepared.shape)
-  var sw = SlidingWindowOptions(roi: options.roi, overlap: [options.overlap], swBatchSize: options.swBatchSize)
-  sw.mode = options.mode
-  let logits = try vistaSlidingWindow(
-    model, image: image, classes: classes, points: pointTensor, pointLabels: pointLabels, options: sw)
+  let logits: Tensor
+  if classes == nil, let pointTensor, let pointLabels {
+    // Clicks only: windows centred on the clicks (MONAI's point_based_window_inferer).
+    logits = try vistaPointWindows(model, image: image, points: pointTensor, pointLabels: pointLabels, roi: options.roi)
+  } else {
+    var sw = SlidingWindowOptions(roi: options.roi, overlap: [options.overlap], swBatchSize: options.swBatchSize)
+    sw.mode = options.mode
+    logits = try vistaSlidingWindow(
+      model, image: image, classes: classes, points: pointTensor, pointLabels: pointLabels, options: sw)
+  }
   let channelLogits = try logits.reshaped(Array(logits.shape.dropFirst()))
   let ids = classes ?? [1]
   let labels = try vistaPostProcess(channelLogits, labelPrompt: ids)

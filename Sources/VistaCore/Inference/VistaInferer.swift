@@ -83,3 +83,39 @@ func windowPoints(_ points: Tensor, _ labels: [Int], start: [Int], padBefore: [I
     coords: try Tensor(shape: [1, kept.count, 3], scalars: coords),
     labels: try IntTensor(shape: [1, kept.count], scalars: kept))
 }
+
+/// Clicks-only VISTA3D logits with MONAI's `point_based_window_inferer` (the bundle's
+/// `use_point_window`): one `roi` window centred on each click, the clicks inside a window moved
+/// into its coordinates (`update_point_to_patch`), outputs summed where windows overlap, and
+/// `VISTA3D.ninf` where no window reaches. A plain sliding window would average the −9999 of
+/// click-less windows into the clicked one wherever they overlap and erase the result there.
+///
+/// image: `[1, C, X, Y, Z]`; points: `[N, 3]` voxel coordinates of ONE object; pointLabels `[N]`.
+/// Returns logits `[1, 1, X, Y, Z]`. Runs without gradients.
+public func vistaPointWindows(
+  _ model: VISTA3D, image: Tensor, points: Tensor, pointLabels: [Int], roi: [Int]
+) throws -> Tensor {
+  guard points.rank == 2, points.shape[1] == 3, pointLabels.count == points.shape[0] else {
+    throw VistaError.shapeMismatch(
+      "segment points", points.shape, [pointLabels.count], expected: "points [N, 3] and N point labels")
+  }
+  let clicks = (0..<pointLabels.count).map { i in (0..<3).map { points.scalars[i * 3 + $0] } }
+  let logits = try GradMode.withNoGrad {
+    try pointWindowInference(image, roi: roi, points: clicks) { patch, window, padded in
+      var coords: [Float] = []
+      var kept: [Int32] = []
+      for (i, p) in padded.enumerated() where pointLabels[i] != -1 {
+        let q = (0..<3).map { p[$0] - Float(window[$0].lowerBound) }
+        guard (0..<3).allSatisfy({ q[$0] > 0 && Float(window[$0].count) - q[$0] > 0 }) else { continue }
+        coords += q
+        kept.append(Int32(pointLabels[i]))
+      }
+      if kept.isEmpty { return Tensor(repeating: VISTA3D.ninf, shape: [1, 1] + window.map(\.count)) }
+      let prompts = try PointPrompts(
+        coords: try Tensor(shape: [1, kept.count, 3], scalars: coords),
+        labels: try IntTensor(shape: [1, kept.count], scalars: kept))
+      return try model(Variable(patch), classes: nil, points: prompts).value
+    }
+  }
+  return logits.map { $0.isNaN ? VISTA3D.ninf : $0 }
+}
