@@ -51,6 +51,9 @@ print(data)
 # sample_prompt_pairs with drop_label_prob=1: 1-5 positive clicks inside the spleen, 0-5 negative ones outside).
 if checkpoint != nil {
   model = vista3d(config, checkpoint=checkpoint)
+} else if exists("{run_dir}/last.pt") {
+  print("reusing the model trained in {run_dir} (delete that folder to train again)")
+  model = vista3d(config, checkpoint="{run_dir}/last.pt")
 } else {
   model = vista3d(config, seed=0)
   train = finetune(

@@ -103,9 +103,10 @@ import VistaCore
     defer { r.remove() }
     r.interpreter.overrides = [
       "config": .string("tiny"), "cases": .int(3), "size": Self.ints([32, 32, 16]),
-      "patch": Self.ints([16, 16, 16]), "epochs": .int(2),
+      "patch": Self.ints([16, 16, 16]), "epochs": .int(6),
     ]
-    let out = try r.run(try Self.example("interactive_points.vs"))
+    let text = try Self.example("interactive_points.vs")
+    let out = try r.run(text)
     let lines = out.split(separator: "\n").map(String.init)
     // One line and one figure per click: "<n> click(s), positive|negative at [x, y, z]: Dice d".
     let clickLines = lines.filter { $0.contains(" click(s), ") }
@@ -121,7 +122,15 @@ import VistaCore
     // The last step is a negative click in the largest leak, or says there is none.
     let last = try #require(clickLines.last)
     #expect(last.contains("negative at [") || out.contains("no leak to fix"), "\(out)")
+    // One click on a tiny model trained for 6 short epochs already finds most of the synthetic spleen
+    // (0.61 when measured; seeds are fixed).
+    let firstDice = try #require(Double(first.split(separator: " ").last ?? ""))
+    #expect(firstDice > 0.3, "\(first)")
     #expect(FileManager.default.fileExists(atPath: r.path("runs/interactive_points/last.pt")))
+    // A second run reuses the trained model instead of refusing the existing run folder.
+    let again = try r.run(text)
+    #expect(again.contains("reusing the model trained in runs/interactive_points"), "\(again)")
+    #expect(again.split(separator: "\n").filter { $0.contains(" click(s), ") } == clickLines.map { Substring($0) })
   }
 
   // MARK: - quickstart.vs
@@ -131,11 +140,15 @@ import VistaCore
     defer { r.remove() }
     r.interpreter.overrides = [
       "cases": .int(4), "size": Self.ints([32, 32, 16]), "patch": Self.ints([16, 16, 16]),
-      "config": .string("tiny"), "epochs": .int(1),
+      "config": .string("tiny"), "epochs": .int(6),
     ]
     let out = try r.run(try Self.example("quickstart.vs"))
     let last = try #require(out.split(separator: "\n").last)
     #expect(last.hasPrefix("final val dice "))
+    // Floor: the tiny model starts learning the synthetic spleen in 6 short epochs (0.25 when measured in
+    // release; 0.36 after 8; seeds are fixed).
+    let dice = try #require(Double(last.split(separator: " ")[3]), "\(last)")
+    #expect(dice > 0.15, "\(last)")
     Self.expectPNG(r, "curves.png")
     Self.expectPNG(r, "overlay.png")
     #expect(FileManager.default.fileExists(atPath: r.path("runs/quickstart-tiny/metrics.csv")))
