@@ -6,7 +6,8 @@
 #
 # Relative paths resolve against this file's folder (examples/). The full run trains all 218 M parameters on
 # 96³ patches: on a 2-core CPU expect hours, not minutes (see the README's performance table). Smaller knobs:
-# --set limit_steps=8 (patches per epoch), --set epochs=1, --set original_eval=false.
+# --set limit_steps=8 (patches per epoch), --set epochs=1, --set original_eval=false. The run folder is never
+# overwritten: run again with another --set run_dir="runs/…", or continue a stopped run with resume(run_dir).
 # needs: Task09_Spleen and model_vista3d.pt (ExampleScriptTests runs it on a synthetic MSD folder with a tiny model)
 
 # ---- Settings: each one can be overridden with --set name=value --------------------------------------------
