@@ -197,15 +197,18 @@ extension BuiltinRegistry {
       Builtin(
         "dataset",
         [
-          Param("path", .string, "an MSD-style folder (dataset.json or imagesTr/ + labelsTr/)"),
-          Param("split", .oneOf([.string, .number]), default: .string("tutorial"),
-            "\"tutorial\" (last 9 cases validate), \"random\", or a validation fraction"),
+          Param(
+            "path", .oneOf([.string, .list]),
+            "an MSD-style folder (dataset.json or imagesTr/ + labelsTr/), or a list of {image, label} dicts"),
+          Param("split", .oneOf([.string, .number, .list]), default: .string("tutorial"),
+            "\"tutorial\" (last 9 cases validate), \"random\", a validation fraction, or the validation case names"),
           Param("val_fraction", .number, default: .float(0.2), "validation share for split=\"random\""),
           Param("seed", .int, default: .int(0), "seed of the random split"),
         ],
         summary: "Open a dataset folder with a train / validation split.",
         example: "data = dataset(\"Task09_Spleen\", split=\"tutorial\")"
       ) { a in
+        if case .list = a.value("path") { return .object(try makeDatasetObject(try datalist(a), a)) }
         let path = try a.string("path")
         let resolved = a.interpreter.resolvePath(path)
         var isDir: ObjCBool = false
@@ -270,6 +273,10 @@ extension BuiltinRegistry {
       return c
     }
     registerProperty(on: "Case", Property("name", "case name") { v in .string(try caseOf(v).name) })
+    registerProperty(on: "Case", Property("path", "the image file it was loaded from, or nil") { v in
+      guard let url = try caseOf(v).item?.image else { return .nil }
+      return .string(url.path)
+    })
     registerProperty(on: "Case", Property("image", "the image Volume (loads the file)") { v in
       let c = try caseOf(v)
       return .object(VolumeObject(try c.load().image, preprocessed: c.preprocessed))
@@ -350,6 +357,31 @@ extension BuiltinRegistry {
   }
 }
 
+/// A dataset from `path=[{"image": …, "label": …}, …]` (MONAI's datalist); files must exist.
+private func datalist(_ a: Arguments) throws -> Dataset {
+  var items: [DataItem] = []
+  for entry in try a.list("path") {
+    guard case .dict(let box) = entry, case .string(let image)? = try box.get(.string("image")) else {
+      throw RuntimeFailure(
+        "dataset: each entry of the list must be a dict with an \"image\" path (and a \"label\"), got \(repr(entry))",
+        argument: "path")
+    }
+    var label: String? = nil
+    if case .string(let l)? = try box.get(.string("label")) { label = l }
+    let resolvedImage = a.interpreter.resolvePath(image)
+    try requireFile(image, resolved: resolvedImage, what: "dataset", argument: "path")
+    var labelURL: URL? = nil
+    if let label {
+      let resolved = a.interpreter.resolvePath(label)
+      try requireFile(label, resolved: resolved, what: "dataset", argument: "path")
+      labelURL = URL(fileURLWithPath: resolved)
+    }
+    items.append(DataItem(image: URL(fileURLWithPath: resolvedImage), label: labelURL))
+  }
+  guard !items.isEmpty else { throw RuntimeFailure("dataset: the list of cases is empty", argument: "path") }
+  return Dataset(items: items)
+}
+
 /// Builds the script dataset object with the split the arguments ask for.
 private func makeDatasetObject(_ d: Dataset, _ a: Arguments) throws -> DatasetObject {
   let seed = UInt64(truncatingIfNeeded: try a.int("seed"))
@@ -363,6 +395,24 @@ private func makeDatasetObject(_ d: Dataset, _ a: Arguments) throws -> DatasetOb
       throw RuntimeFailure(
         "\(error)", help: "use split=\"random\" (val_fraction=0.2) for a small dataset", argument: "split")
     }
+  case .list(let box):
+    var names: [String] = []
+    for v in box.items {
+      guard case .string(let n) = v else {
+        throw RuntimeFailure("split: a list of validation case names (strings), got \(repr(v))", argument: "split")
+      }
+      names.append(n)
+    }
+    let known = Set(d.items.map(\.name))
+    for n in names where !known.contains(n) {
+      throw RuntimeFailure(
+        "split: no case named \"\(n)\" in the dataset", help: Suggestions.hint(for: n, in: known.sorted()),
+        argument: "split")
+    }
+    let val = Set(names)
+    return DatasetObject(
+      d, train: d.items.filter { !val.contains($0.name) }, val: d.items.filter { val.contains($0.name) },
+      splitName: "\(names.count) named validation cases")
   case .string("random"): break
   case .string(let s):
     let hint = Suggestions.hint(for: s, in: ["tutorial", "random"])

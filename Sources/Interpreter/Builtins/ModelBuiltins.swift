@@ -150,6 +150,7 @@ extension BuiltinRegistry {
             "HU window + RAS + 1.5 mm first (default: unless the input came from a pipeline)"),
           Param("point_window", .optional(.bool), default: Value.nil,
             "with clicks, compute only roi windows centred on them; the rest is 255 (default: point-only prompts)"),
+          Param("label_id", .int, default: .int(1), "the id a clicks-only result is labelled with (e.g. 3 = spleen)"),
         ],
         summary: "Sliding-window segmentation; returns a label Volume of class ids on the input's grid.",
         example: "seg = model.segment(case, classes=[3])"
@@ -179,8 +180,15 @@ extension BuiltinRegistry {
           options.roi = defaultROI(vol, preprocess: options.preprocess, pixdim: options.pixdim)
         }
         let points = prompts?.0[0].map { $0 }
-        let seg = try segment(
+        var seg = try segment(
           m, vol, classes: classes, points: points, pointLabels: prompts?.1[0], options: options)
+        let labelID = try a.int("label_id")
+        if classes == nil && labelID != 1 {
+          guard (1..<256).contains(labelID) else {
+            throw RuntimeFailure("segment: label_id must be in 1..255, got \(labelID)", argument: "label_id")
+          }
+          seg.labels.array = seg.labels.array.map { $0 == 1 ? Float(labelID) : $0 }
+        }
         if isTensor { return .object(TensorObject(try seg.labels.array.reshaped(Array(seg.labels.shape.dropFirst())))) }
         // Back onto the input's grid so it overlays the image it came from.
         var labels = seg.labels

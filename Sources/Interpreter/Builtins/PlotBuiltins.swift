@@ -61,6 +61,9 @@ extension BuiltinRegistry {
           Param("point_labels", .optional(.list), default: Value.nil, "1 positive / 0 negative"),
           Param("dice", .optional(.number), default: Value.nil, "Dice to print (default: computed)"),
           Param("title", .optional(.string), default: Value.nil),
+          Param(
+            "panels", .optional(.list), default: Value.nil,
+            "panels in order: image, label, prediction, overlay, errors (default: all that apply)"),
         ],
         summary: "Draw a slice with label and prediction overlays; returns the path.",
         example: "plot_overlay(case, model.segment(case, classes=[3]), file=\"overlay.png\")"
@@ -91,6 +94,25 @@ extension BuiltinRegistry {
             label: label, prediction: prediction)
         }
         fig.plane = plane
+        if a.has("panels") {
+          fig.panels = try a.list("panels").map { v in
+            let name: String
+            if case .string(let s) = v { name = s } else { name = "" }
+            guard let p = SlicePanel(rawValue: name) else {
+              let known = SlicePanel.allCases.map(\.rawValue)
+              throw RuntimeFailure(
+                "plot_overlay: panels must be names from \(known.joined(separator: ", ")), got \(repr(v))",
+                help: Suggestions.hint(for: name, in: known), argument: "panels")
+            }
+            if (p == .label || p == .overlay || p == .errors) && label == nil {
+              throw RuntimeFailure("plot_overlay: panel \"\(name)\" needs a label", argument: "panels")
+            }
+            if (p == .prediction || p == .overlay || p == .errors) && prediction == nil {
+              throw RuntimeFailure("plot_overlay: panel \"\(name)\" needs a prediction", argument: "panels")
+            }
+            return p
+          }
+        }
         if a.has("slice") { fig.slice = try a.int("slice") }
         let lo = pixels.min() ?? 0
         let hi = pixels.max() ?? 0

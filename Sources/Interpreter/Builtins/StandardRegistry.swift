@@ -13,6 +13,7 @@ extension BuiltinRegistry {
     r.installData()
     r.installTrain()
     r.installPlot()
+    r.installClicks()
     return r
   }
 }

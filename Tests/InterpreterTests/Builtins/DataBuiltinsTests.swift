@@ -149,4 +149,34 @@ import VistaCore
     let mode = try #require(try r.error(#"spacing(load_nifti("data/imagesTr/synth_000.nii.gz"), [1, 1, 1], mode="cubic")"#))
     #expect(mode.message.contains("cubic"))
   }
+
+  @Test func datasetFromAListAndNamedValidationCases() throws {
+    var r = try Self.withData()
+    defer { r.remove() }
+    let out = try r.run(
+      """
+      c = data.val[0]
+      print(c.path == nil, c.path.endswith(".nii.gz"))
+      pairs = []
+      for x in data.train { pairs.append({"image": x.path, "label": x.path}) }
+      d = dataset(pairs, split=0.5)
+      print(len(d.train) + len(d.val))
+      named = dataset("data", split=["synth_001", "synth_003"])
+      print(named)
+      names = []
+      for x in named.val { names.append(x.name) }
+      print(names)
+      """)
+    let lines = out.split(separator: "\n").map(String.init)
+    #expect(lines[0] == "false true", "\(out)")
+    #expect(lines[1] == "3")
+    #expect(lines[2].contains("2 train / 2 val (2 named validation cases)"))
+    #expect(lines[3].contains("synth_001") && lines[3].contains("synth_003") && !lines[3].contains("synth_000"))
+    let typo = try #require(try r.error(#"dataset("data", split=["synth_01"])"#))
+    #expect(typo.message.contains("no case named \"synth_01\""))
+    let missing = try #require(try r.error(#"dataset([{"image": "nope.nii.gz"}])"#))
+    #expect(missing.message.contains("nope.nii.gz"))
+    let bad = try #require(try r.error(#"dataset([1, 2])"#))
+    #expect(bad.message.contains("\"image\""))
+  }
 }

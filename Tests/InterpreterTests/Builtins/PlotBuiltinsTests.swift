@@ -21,6 +21,27 @@ import Testing
     #expect(a.width > 100 && a.height > 50 && b.width > 100)
   }
 
+  @Test func overlayPanelsChooseTheColumns() throws {
+    var r = try DataBuiltinsTests.withData()
+    defer { r.remove() }
+    try r.run(
+      """
+      c = data.val[0]
+      plot_overlay(c, c.label, file="four.png")
+      plot_overlay(c, c.label, file="three.png", panels=["image", "label", "prediction"])
+      plot_overlay(c, file="two.png", panels=["image", "label"])
+      """)
+    let four = try PNG.read(path: r.path("four.png"))
+    let three = try PNG.read(path: r.path("three.png"))
+    let two = try PNG.read(path: r.path("two.png"))
+    #expect(four.width > three.width && three.width > two.width, "\(four.width) \(three.width) \(two.width)")
+    #expect(three.height == four.height)
+    let unknown = try #require(try r.error(#"plot_overlay(c, c.label, file="x.png", panels=["imag"])"#))
+    #expect(unknown.help == "did you mean 'image'?")
+    let missing = try #require(try r.error(#"plot_overlay(c, file="x.png", panels=["prediction"])"#))
+    #expect(missing.message.contains("needs a prediction"))
+  }
+
   @Test func curvesFromAMetricsCsv() throws {
     var r = try ScriptRunner()
     defer { r.remove() }

@@ -18,12 +18,8 @@ import Testing
   }
 
   @Test func issueSixScriptParses() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-        "examples/finetune_spleen.vs")
-    let text = try String(contentsOf: url, encoding: .utf8)
-    let program = try Parser.parse(SourceFile(name: "finetune_spleen.vs", text: text))
+    let text = ExampleScriptTests.issue6Script
+    let program = try Parser.parse(SourceFile(name: "issue6.vs", text: text))
     #expect(program.statements.count == 9)
     guard case .for(let names, _, let body) = program.statements[4].kind else {
       Issue.record("statement 5 should be a for loop")
