@@ -15,7 +15,8 @@ import Testing
     if committed == generated { return }
     let old = committed.split(separator: "\n", omittingEmptySubsequences: false)
     let new = generated.split(separator: "\n", omittingEmptySubsequences: false)
-    let first = zip(old, new).firstIndex { $0 != $1 } ?? min(old.count, new.count)
+    let first =
+      (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
     let was = first < old.count ? String(old[first]) : "<end of file>"
     let now = first < new.count ? String(new[first]) : "<end of file>"
     Issue.record(
