@@ -8,8 +8,8 @@ import Testing
 /// - A block runs in a fresh interpreter inside an empty temporary folder (its files land there).
 /// - `#=> text` marks a line the block prints; when a block has any, its output must be exactly those lines
 ///   (a marker ending in `...` matches any line starting with the text before it).
-/// - A ```vs error block must fail, and the ```text block right after it must be the rendered diagnostic
-///   (the script is named `script.vs`).
+/// - A ```vs error block must fail (to parse or to run), and the ```text block right after it must be the
+///   rendered diagnostics (the script is named `script.vs`).
 /// - A ```vs no-run block is only parsed.
 @Suite struct LanguageDocTests {
   static let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -88,7 +88,12 @@ import Testing
     do {
       program = try Parser.parse(file)
     } catch let e as SyntaxErrors {
-      Issue.record("does not parse:\n\(Diagnostic.render(e.errors))")
+      if block.info == "vs error", let shown = block.next {
+        #expect(shown.info == "text")
+        #expect(Diagnostic.render(e.errors) == shown.text)
+      } else {
+        Issue.record("does not parse:\n\(Diagnostic.render(e.errors))")
+      }
       return
     }
     if block.info == "vs no-run" { return }
