@@ -59,7 +59,7 @@ public enum BuiltinReference {
   }
 
   private static func summaryWithBare(_ b: Builtin) -> String {
-    b.callsWhenBare ? b.summary + " Also runs when written alone." : b.summary
+    b.callsWhenBare ? b.summary + " Runs without parentheses too." : b.summary
   }
 
   /// GitHub's heading anchor: lowercase, spaces to dashes, punctuation dropped.
