@@ -29,7 +29,7 @@ struct Vista: ParsableCommand {
       Exit codes: 0 ok, 64 usage, 65 syntax error, 70 runtime error.
       """,
     version: "vista 0.1.0",
-    subcommands: [Start.self, Run.self, Smoke.self],
+    subcommands: [Start.self, Run.self, Smoke.self, Builtins.self],
     defaultSubcommand: Start.self
   )
 }
@@ -82,5 +82,15 @@ struct Smoke: ParsableCommand {
 
   func run() throws {
     print(try Engine.smoke())
+  }
+}
+
+/// `vista builtins`: the markdown reference of every builtin (what docs/builtins.md holds).
+struct Builtins: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the markdown reference of every builtin (regenerates docs/builtins.md).")
+
+  func run() throws {
+    print(BuiltinReference.markdown(.standard()), terminator: "")
   }
 }
