@@ -231,6 +231,9 @@ public func conv3dBackwardInput(
     }
     return
   }
+  if chunkRows == nil, conv3dBackwardInputOneDNN(dy: dy, weight: w, dx: dx, g, accumulate: accumulate) {
+    return
+  }
   if !accumulate { convZero(dx, count: g.batch * inSample) }
   var plan = ConvPlan.backward(g, override: chunkRows)
   // Fewer input channels than cores: one worker, OpenBLAS threads the GEMM.
@@ -305,6 +308,9 @@ public func conv3dBackwardWeight(
   let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     convPointwiseWeightGrad(x: x, dy: dy, dw: dw, g, accumulate: accumulate)
+    return
+  }
+  if chunkRows == nil, conv3dBackwardWeightOneDNN(x: x, dy: dy, dw: dw, g, accumulate: accumulate) {
     return
   }
   let plan = ConvPlan.backward(g, override: chunkRows)

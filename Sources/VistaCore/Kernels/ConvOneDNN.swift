@@ -3,192 +3,312 @@ import Foundation
 
 // oneDNN's direct convolution for the deep 3×3×3 layers of VISTA3D's encoder and decoders.
 //
-// On Zen 4, oneDNN's JIT AVX-512 direct convolution (blocked nCdhw16c layout, no unfolding, no
-// packing) runs the 96–384-channel convs ~25% faster than unfold + GEMM, reorders included. Our
-// own vol2col path stays in charge of the wide shallow layers (48 channels at full resolution),
-// where it is as fast, and of every backward pass. One plan per shape is built on first use.
+// On Zen 4, oneDNN's JIT AVX-512 direct convolution (blocked layouts, no unfolding, no packing)
+// runs the 48–384-channel convs 15–30% faster than unfold + GEMM, layout reorders included
+// (`vista-bench conv`). Our own kernels keep the first conv (1 input channel), strided and
+// transposed convs, tiny volumes and every shape oneDNN cannot build. One plan per shape and
+// direction is built on first use and kept.
 
-/// Forward conv through oneDNN when the shape is one it wins on; false when the caller must run
-/// its own kernel. x: `[N, Cin, D, H, W]`, w: `[Cout, Cin, k, k, k]`, y: `[N, Cout, oD, oH, oW]`.
+/// Forward conv through oneDNN when the shape suits it; false when the caller must run its own
+/// kernel. x: `[N, Cin, D, H, W]`, w: `[Cout, Cin, k, k, k]`, y: `[N, Cout, oD, oH, oW]`.
 func conv3dForwardOneDNN(
   x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   y: UnsafeMutablePointer<Float>, _ g: Conv3dGeometry
 ) -> Bool {
   guard OneDNNConv.enabled, OneDNNConv.suits(g) else { return false }
-  return OneDNNConv.shared.forward(x: x, weight: w, bias: bias, y: y, g)
+  var inputs = [UnsafeRawPointer(x), UnsafeRawPointer(w)]
+  if let bias { inputs.append(UnsafeRawPointer(bias)) }
+  return OneDNNConv.shared.run(
+    .forward(bias: bias != nil), g, inputs: inputs, output: y, accumulate: false)
 }
 
-/// A cache of oneDNN convolution plans (primitive + layout reorders), one per geometry.
+/// Input gradient through oneDNN: dx (+)= convᵀ(dy, w). Shapes as in `conv3dBackwardInput`.
+func conv3dBackwardInputOneDNN(
+  dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+  _ g: Conv3dGeometry, accumulate: Bool
+) -> Bool {
+  guard OneDNNConv.enabled, OneDNNConv.suits(g) else { return false }
+  return OneDNNConv.shared.run(
+    .backwardData, g, inputs: [UnsafeRawPointer(dy), UnsafeRawPointer(w)], output: dx,
+    accumulate: accumulate)
+}
+
+/// Weight gradient through oneDNN: dw (+)= Σ_n dy[n] · unfold(x[n])ᵀ. Shapes as in
+/// `conv3dBackwardWeight`.
+func conv3dBackwardWeightOneDNN(
+  x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+  _ g: Conv3dGeometry, accumulate: Bool
+) -> Bool {
+  guard OneDNNConv.enabled, OneDNNConv.suits(g) else { return false }
+  return OneDNNConv.shared.run(
+    .backwardWeights, g, inputs: [UnsafeRawPointer(x), UnsafeRawPointer(dy)], output: dw,
+    accumulate: accumulate)
+}
+
+/// A cache of oneDNN convolution plans (primitive + layout reorders), one per shape and direction.
 final class OneDNNConv: @unchecked Sendable {
   static let shared = OneDNNConv()
 
   /// `VISTA_CONV=ours` keeps every conv on our own kernels (for comparisons).
   static let enabled = BLAS.useOneDNN && ProcessInfo.processInfo.environment["VISTA_CONV"] != "ours"
 
-  /// Shapes where the direct conv beats unfold + GEMM: k = 3, stride 1, padding 1, ≥ 32 channels
-  /// each way, ≥ 8³ output voxels (at 4³ oneDNN is slower than our GEMM).
+  /// Fewest input channels routed to oneDNN (`VISTA_DNNL_MIN_CH`, a tuning knob for benchmarks).
+  static let minChannels: Int =
+    Int(ProcessInfo.processInfo.environment["VISTA_DNNL_MIN_CH"] ?? "") ?? 32
+
+  /// Shapes where the direct conv wins: k = 3, stride 1, padding 1, ≥ 32 channels each way and
+  /// ≥ 8³ output voxels (at 4³ oneDNN is slower than our GEMM).
   static func suits(_ g: Conv3dGeometry) -> Bool {
-    g.kernel == 3 && g.stride == 1 && g.padding == 1 && g.inChannels >= 32 && g.outChannels >= 32
-      && g.outVoxels >= 512 && minChannels <= g.inChannels
+    g.kernel == 3 && g.stride == 1 && g.padding == 1 && g.inChannels >= max(32, minChannels)
+      && g.outChannels >= 32 && g.outVoxels >= 512
   }
 
-  /// Fewest input channels routed to oneDNN (`VISTA_DNNL_MIN_CH`, a tuning knob for benchmarks).
-  static let minChannels: Int = Int(ProcessInfo.processInfo.environment["VISTA_DNNL_MIN_CH"] ?? "") ?? 32
+  /// Which computation a plan runs.
+  enum Direction: Hashable {
+    case forward(bias: Bool)
+    case backwardData
+    case backwardWeights
+  }
 
-  // Safe: everything below is only touched under `lock` (one conv executes at a time).
+  /// One argument: its oneDNN id, its NCDHW/OIDHW descriptor and the primitive's own layout.
+  struct Argument {
+    var id: Int32
+    var user: dnnl_memory_desc_t
+    var blocked: dnnl_memory_desc_t
+    var reorder: dnnl_primitive_t?  // user → blocked for inputs, blocked → user for the output
+  }
+
+  /// A primitive with its inputs (in call order) and its output.
+  final class Plan {
+    var primitive: dnnl_primitive_t?
+    var inputs: [Argument] = []
+    var output: Argument?
+  }
+
+  private struct PlanKey: Hashable {
+    var geometry: Conv3dGeometry
+    var direction: Direction
+  }
+
+  // Safe: everything below is only touched under `lock` (one oneDNN conv executes at a time).
   private let lock = NSLock()
   private var engine: dnnl_engine_t?
   private var stream: dnnl_stream_t?
   private var plans: [PlanKey: Plan] = [:]
+  private var failed: Set<PlanKey> = []
 
-  /// Plans are per geometry and bias presence.
-  struct PlanKey: Hashable {
-    var geometry: Conv3dGeometry
-    var hasBias: Bool
-  }
-  private var broken = false
-
-  /// One geometry's primitives and the user-layout (NCDHW) memory descriptors.
-  final class Plan {
-    var conv: dnnl_primitive_t?
-    var toBlockedSrc: dnnl_primitive_t?
-    var toBlockedWeights: dnnl_primitive_t?
-    var fromBlockedDst: dnnl_primitive_t?
-    var userSrc = dnnl_memory_desc_t()
-    var userWeights = dnnl_memory_desc_t()
-    var userDst = dnnl_memory_desc_t()
-    var biasDesc = dnnl_memory_desc_t()
-    var blockedSrc = dnnl_memory_desc_t()
-    var blockedWeights = dnnl_memory_desc_t()
-    var blockedDst = dnnl_memory_desc_t()
-    var hasBias = false
-  }
-
-  func forward(
-    x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    y: UnsafeMutablePointer<Float>, _ g: Conv3dGeometry
+  /// Runs `direction` for `g`: `inputs` in the order forward (x, w[, b]), backward data (dy, w),
+  /// backward weights (x, dy); writes (or with `accumulate` adds to) `output`. False: not run.
+  func run(
+    _ direction: Direction, _ g: Conv3dGeometry, inputs: [UnsafeRawPointer],
+    output: UnsafeMutablePointer<Float>, accumulate: Bool
   ) -> Bool {
     lock.lock()
     defer { lock.unlock() }
-    if broken { return false }
+    let key = PlanKey(geometry: g, direction: direction)
+    if failed.contains(key) { return false }
     if engine == nil {
       guard dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success,
         dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success
       else {
-        broken = true
+        failed.insert(key)
         return false
       }
     }
-    let key = PlanKey(geometry: g, hasBias: bias != nil)
     let plan: Plan
     if let p = plans[key] {
       plan = p
     } else {
-      guard let p = makePlan(g, hasBias: bias != nil) else {
-        broken = true  // this oneDNN cannot build it: our kernels take over for good
+      guard let p = makePlan(g, direction) else {
+        failed.insert(key)  // this oneDNN cannot build it: our kernels take it from now on
         return false
       }
       plans[key] = p
       plan = p
     }
+    guard var out = plan.output, plan.inputs.count == inputs.count else { return false }
     OpenMP.setThreadsOnThisThread(parallelWorkers)
-    let srcBytes = dnnl_memory_desc_get_size(&plan.blockedSrc)
-    let wBytes = dnnl_memory_desc_get_size(&plan.blockedWeights)
-    let dstBytes = dnnl_memory_desc_get_size(&plan.blockedDst)
-    let scratch = UnsafeMutableRawPointer.allocate(
-      byteCount: srcBytes + wBytes + dstBytes, alignment: 64)
+
+    // Scratch for the blocked copies, and for the result when it is added to `output`.
+    var sizes: [Int] = plan.inputs.map { arg in
+      var d = arg.blocked
+      return arg.reorder == nil ? 0 : dnnl_memory_desc_get_size(&d)
+    }
+    sizes.append(dnnl_memory_desc_get_size(&out.blocked))
+    let userOutBytes: Int = dnnl_memory_desc_get_size(&out.user)
+    if accumulate { sizes.append(userOutBytes) }
+    var offsets: [Int] = [0]
+    for size in sizes { offsets.append(offsets[offsets.count - 1] + (size + 63) / 64 * 64) }
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(64, offsets.last!), alignment: 64)
     defer { scratch.deallocate() }
+
     var ok = true
-    var mems: [dnnl_memory_t?] = []
-    defer { for m in mems { dnnl_memory_destroy(m) } }
-    func memory(_ desc: inout dnnl_memory_desc_t, _ ptr: UnsafeMutableRawPointer?) -> dnnl_memory_t? {
+    var memories: [dnnl_memory_t?] = []
+    defer { for m in memories { dnnl_memory_destroy(m) } }
+    func memory(_ desc: dnnl_memory_desc_t, _ ptr: UnsafeMutableRawPointer) -> dnnl_memory_t? {
+      var d = desc
       var m: dnnl_memory_t?
-      if dnnl_memory_create(&m, &desc, engine, ptr) != dnnl_success { ok = false }
-      mems.append(m)
+      if dnnl_memory_create(&m, &d, engine, ptr) != dnnl_success { ok = false }
+      memories.append(m)
       return m
     }
-    let xUser = memory(&plan.userSrc, UnsafeMutableRawPointer(mutating: x))
-    let wUser = memory(&plan.userWeights, UnsafeMutableRawPointer(mutating: w))
-    let yUser = memory(&plan.userDst, UnsafeMutableRawPointer(y))
-    let xB = memory(&plan.blockedSrc, scratch)
-    let wB = memory(&plan.blockedWeights, scratch + srcBytes)
-    let yB = memory(&plan.blockedDst, scratch + srcBytes + wBytes)
-    let bUser = bias.map { memory(&plan.biasDesc, UnsafeMutableRawPointer(mutating: $0)) }
-    guard ok else { return false }
-    func run(_ p: dnnl_primitive_t?, _ args: [(Int32, dnnl_memory_t?)]) {
+    func execute(_ p: dnnl_primitive_t?, _ args: [(Int32, dnnl_memory_t?)]) {
       var a = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
       if dnnl_primitive_execute(p, stream, Int32(a.count), &a) != dnnl_success { ok = false }
     }
-    let from = Int32(DNNL_ARG_FROM)
-    let to = Int32(DNNL_ARG_TO)
-    run(plan.toBlockedSrc, [(from, xUser), (to, xB)])
-    run(plan.toBlockedWeights, [(from, wUser), (to, wB)])
-    var convArgs: [(Int32, dnnl_memory_t?)] = [
-      (Int32(DNNL_ARG_SRC), xB), (Int32(DNNL_ARG_WEIGHTS), wB), (Int32(DNNL_ARG_DST), yB),
-    ]
-    if let bUser { convArgs.append((Int32(DNNL_ARG_BIAS), bUser)) }
-    run(plan.conv, convArgs)
-    run(plan.fromBlockedDst, [(from, yB), (to, yUser)])
+    var primitiveArgs: [(Int32, dnnl_memory_t?)] = []
+    for (i, arg) in plan.inputs.enumerated() {
+      let user = memory(arg.user, UnsafeMutableRawPointer(mutating: inputs[i]))
+      if let reorder = arg.reorder {
+        let blocked = memory(arg.blocked, scratch + offsets[i])
+        execute(reorder, [(Int32(DNNL_ARG_FROM), user), (Int32(DNNL_ARG_TO), blocked)])
+        primitiveArgs.append((arg.id, blocked))
+      } else {
+        primitiveArgs.append((arg.id, user))
+      }
+    }
+    let target = accumulate ? scratch + offsets[plan.inputs.count + 1] : UnsafeMutableRawPointer(output)
+    let userOut = memory(out.user, target)
+    let blockedOut = out.reorder == nil ? userOut : memory(out.blocked, scratch + offsets[plan.inputs.count])
+    primitiveArgs.append((out.id, blockedOut))
+    guard ok else { return false }
+    execute(plan.primitive, primitiveArgs)
+    if let reorder = out.reorder {
+      execute(reorder, [(Int32(DNNL_ARG_FROM), blockedOut), (Int32(DNNL_ARG_TO), userOut)])
+    }
     if dnnl_stream_wait(stream) != dnnl_success { ok = false }
-    return ok
+    guard ok else { return false }
+    if accumulate {
+      let src = target.assumingMemoryBound(to: Float.self)
+      let n = userOutBytes / MemoryLayout<Float>.size
+      parallelRanges(n, minChunk: 1 << 16) { r in
+        for i in r { output[i] += src[i] }
+      }
+    }
+    return true
   }
 
-  /// Builds the primitive for `g` letting oneDNN pick its blocked layouts, plus the reorders.
-  private func makePlan(_ g: Conv3dGeometry, hasBias: Bool) -> Plan? {
-    let p = Plan()
-    p.hasBias = hasBias
-    let src = dims([g.batch, g.inChannels, g.inD, g.inH, g.inW])
-    let wts = dims([g.outChannels, g.inChannels, g.kernel, g.kernel, g.kernel])
-    let dst = dims([g.batch, g.outChannels, g.outD, g.outH, g.outW])
-    let bia = dims([g.outChannels])
+  /// Builds the primitive for `g` letting oneDNN pick its layouts, plus the reorders it needs.
+  private func makePlan(_ g: Conv3dGeometry, _ direction: Direction) -> Plan? {
+    let srcDims = dims([g.batch, g.inChannels, g.inD, g.inH, g.inW])
+    let wDims = dims([g.outChannels, g.inChannels, g.kernel, g.kernel, g.kernel])
+    let dstDims = dims([g.batch, g.outChannels, g.outD, g.outH, g.outW])
     let strides = dims([g.stride, g.stride, g.stride])
     let pad = dims([g.padding, g.padding, g.padding])
-    var anySrc = dnnl_memory_desc_t()
-    var anyW = dnnl_memory_desc_t()
-    var anyDst = dnnl_memory_desc_t()
-    guard
-      dnnl_memory_desc_init_by_tag(&p.userSrc, 5, src, dnnl_f32, dnnl_ncdhw) == dnnl_success,
-      dnnl_memory_desc_init_by_tag(&p.userWeights, 5, wts, dnnl_f32, dnnl_oidhw) == dnnl_success,
-      dnnl_memory_desc_init_by_tag(&p.userDst, 5, dst, dnnl_f32, dnnl_ncdhw) == dnnl_success,
-      dnnl_memory_desc_init_by_tag(&p.biasDesc, 1, bia, dnnl_f32, dnnl_a) == dnnl_success,
-      dnnl_memory_desc_init_by_tag(&anySrc, 5, src, dnnl_f32, dnnl_format_tag_any)
-        == dnnl_success,
-      dnnl_memory_desc_init_by_tag(&anyW, 5, wts, dnnl_f32, dnnl_format_tag_any) == dnnl_success,
-      dnnl_memory_desc_init_by_tag(&anyDst, 5, dst, dnnl_f32, dnnl_format_tag_any)
-        == dnnl_success
+    guard let srcUser = desc(srcDims, dnnl_ncdhw), let wUser = desc(wDims, dnnl_oidhw),
+      let dstUser = desc(dstDims, dnnl_ncdhw), let biasUser = desc(dims([g.outChannels]), dnnl_a),
+      var anySrc = desc(srcDims, dnnl_format_tag_any), var anyW = desc(wDims, dnnl_format_tag_any),
+      var anyDst = desc(dstDims, dnnl_format_tag_any)
     else { return nil }
-    var desc = dnnl_convolution_desc_t()
-    let status = withUnsafePointer(to: &p.biasDesc) { biasPtr in
+    var bias = biasUser
+
+    // Every direction needs the forward primitive descriptor (backward ones take it as a hint).
+    var fwdDesc = dnnl_convolution_desc_t()
+    let hasBias: Bool
+    if case .forward(let b) = direction { hasBias = b } else { hasBias = false }
+    let propKind = direction == .forward(bias: hasBias) ? dnnl_forward_inference : dnnl_forward_training
+    let status = withUnsafePointer(to: &bias) { b in
       dnnl_convolution_forward_desc_init(
-        &desc, dnnl_forward_inference, dnnl_convolution_direct, &anySrc, &anyW,
-        hasBias ? biasPtr : nil, &anyDst, strides, pad, pad)
+        &fwdDesc, propKind, dnnl_convolution_direct, &anySrc, &anyW, hasBias ? b : nil, &anyDst,
+        strides, pad, pad)
     }
     guard status == dnnl_success else { return nil }
-    var pd: dnnl_primitive_desc_t?
-    guard dnnl_primitive_desc_create(&pd, &desc, nil, engine, nil) == dnnl_success else {
+    var fwd: dnnl_primitive_desc_t?
+    guard dnnl_primitive_desc_create(&fwd, &fwdDesc, nil, engine, nil) == dnnl_success else {
       return nil
     }
-    defer { dnnl_primitive_desc_destroy(pd) }
-    guard let s = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0),
-      let w = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0),
-      let d = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0)
-    else { return nil }
-    p.blockedSrc = s.pointee
-    p.blockedWeights = w.pointee
-    p.blockedDst = d.pointee
-    guard dnnl_primitive_create(&p.conv, pd) == dnnl_success,
-      let r1 = reorder(&p.userSrc, &p.blockedSrc), let r2 = reorder(&p.userWeights, &p.blockedWeights),
-      let r3 = reorder(&p.blockedDst, &p.userDst)
-    else { return nil }
-    p.toBlockedSrc = r1
-    p.toBlockedWeights = r2
-    p.fromBlockedDst = r3
-    return p
+    defer { dnnl_primitive_desc_destroy(fwd) }
+
+    var pd: dnnl_primitive_desc_t?
+    var opDesc = dnnl_convolution_desc_t()
+    switch direction {
+    case .forward:
+      pd = nil
+    case .backwardData:
+      guard
+        dnnl_convolution_backward_data_desc_init(
+          &opDesc, dnnl_convolution_direct, &anySrc, &anyW, &anyDst, strides, pad, pad)
+          == dnnl_success,
+        dnnl_primitive_desc_create(&pd, &opDesc, nil, engine, fwd) == dnnl_success
+      else { return nil }
+    case .backwardWeights:
+      guard
+        dnnl_convolution_backward_weights_desc_init(
+          &opDesc, dnnl_convolution_direct, &anySrc, &anyW, nil, &anyDst, strides, pad, pad)
+          == dnnl_success,
+        dnnl_primitive_desc_create(&pd, &opDesc, nil, engine, fwd) == dnnl_success
+      else { return nil }
+    }
+    defer { if pd != nil { dnnl_primitive_desc_destroy(pd) } }
+    let opPD = pd ?? fwd
+
+    func layout(_ q: dnnl_query_t) -> dnnl_memory_desc_t? {
+      dnnl_primitive_desc_query_md(opPD, q, 0)?.pointee
+    }
+    func input(_ id: Int32, _ user: dnnl_memory_desc_t, _ q: dnnl_query_t) -> Argument? {
+      guard let blocked = layout(q) else { return nil }
+      var a = Argument(id: id, user: user, blocked: blocked, reorder: nil)
+      if !same(user, blocked) {
+        guard let r = reorder(user, blocked) else { return nil }
+        a.reorder = r
+      }
+      return a
+    }
+    func output(_ id: Int32, _ user: dnnl_memory_desc_t, _ q: dnnl_query_t) -> Argument? {
+      guard let blocked = layout(q) else { return nil }
+      var a = Argument(id: id, user: user, blocked: blocked, reorder: nil)
+      if !same(user, blocked) {
+        guard let r = reorder(blocked, user) else { return nil }
+        a.reorder = r
+      }
+      return a
+    }
+
+    let plan = Plan()
+    switch direction {
+    case .forward(let b):
+      guard let x = input(Int32(DNNL_ARG_SRC), srcUser, dnnl_query_src_md),
+        let w = input(Int32(DNNL_ARG_WEIGHTS), wUser, dnnl_query_weights_md),
+        let y = output(Int32(DNNL_ARG_DST), dstUser, dnnl_query_dst_md)
+      else { return nil }
+      plan.inputs = [x, w]
+      if b { plan.inputs.append(Argument(id: Int32(DNNL_ARG_BIAS), user: biasUser, blocked: biasUser)) }
+      plan.output = y
+    case .backwardData:
+      guard let dy = input(Int32(DNNL_ARG_DIFF_DST), dstUser, dnnl_query_diff_dst_md),
+        let w = input(Int32(DNNL_ARG_WEIGHTS), wUser, dnnl_query_weights_md),
+        let dx = output(Int32(DNNL_ARG_DIFF_SRC), srcUser, dnnl_query_diff_src_md)
+      else { return nil }
+      plan.inputs = [dy, w]
+      plan.output = dx
+    case .backwardWeights:
+      guard let x = input(Int32(DNNL_ARG_SRC), srcUser, dnnl_query_src_md),
+        let dy = input(Int32(DNNL_ARG_DIFF_DST), dstUser, dnnl_query_diff_dst_md),
+        let dw = output(Int32(DNNL_ARG_DIFF_WEIGHTS), wUser, dnnl_query_diff_weights_md)
+      else { return nil }
+      plan.inputs = [x, dy]
+      plan.output = dw
+    }
+    guard dnnl_primitive_create(&plan.primitive, opPD) == dnnl_success else { return nil }
+    return plan
   }
 
-  private func reorder(
-    _ from: inout dnnl_memory_desc_t, _ to: inout dnnl_memory_desc_t
-  ) -> dnnl_primitive_t? {
+  private func desc(_ d: [Int64], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t? {
+    var md = dnnl_memory_desc_t()
+    guard dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag) == dnnl_success
+    else { return nil }
+    return md
+  }
+
+  private func same(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+    var a = a
+    var b = b
+    return dnnl_memory_desc_equal(&a, &b) != 0
+  }
+
+  private func reorder(_ from: dnnl_memory_desc_t, _ to: dnnl_memory_desc_t) -> dnnl_primitive_t? {
+    var from = from
+    var to = to
     var pd: dnnl_primitive_desc_t?
     guard dnnl_reorder_primitive_desc_create(&pd, &from, engine, &to, engine, nil) == dnnl_success
     else { return nil }

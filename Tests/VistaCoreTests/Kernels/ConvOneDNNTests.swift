@@ -61,3 +61,73 @@ import Testing
     #expect(!OneDNNConv.suits(tiny))
   }
 }
+
+/// The two gradients through oneDNN against our kernels (overwrite and accumulate).
+@Suite struct ConvOneDNNGradientTests {
+  static let g = Conv3dGeometry(
+    batch: 2, inChannels: 40, outChannels: 36, inSize: (8, 9, 10), kernel: 3, stride: 1,
+    padding: 1)
+
+  static func relErr(_ a: [Float], _ b: [Float]) -> Float {
+    let scale = b.map { abs($0) }.max() ?? 1
+    return (zip(a, b).map { abs($0 - $1) }.max() ?? .nan) / scale
+  }
+
+  @Test(arguments: [false, true])
+  func inputGradientMatches(_ accumulate: Bool) {
+    let g = Self.g
+    var rng = RandomGenerator(seed: 12)
+    let dy = (0..<(g.batch * g.outChannels * g.outVoxels)).map { _ in rng.nextUniform() - 0.5 }
+    let w = (0..<(g.outChannels * g.colRows)).map { _ in rng.nextUniform() - 0.5 }
+    let start = (0..<(g.batch * g.inChannels * g.inVoxels)).map { _ in rng.nextUniform() - 0.5 }
+    var ours = start
+    var onednn = start
+    var used = false
+    dy.withUnsafeBufferPointer { pdy in
+      w.withUnsafeBufferPointer { pw in
+        ours.withUnsafeMutableBufferPointer { p in
+          conv3dBackwardInput(
+            dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: p.baseAddress!, g,
+            accumulate: accumulate, chunkRows: 3)
+        }
+        onednn.withUnsafeMutableBufferPointer { p in
+          used = conv3dBackwardInputOneDNN(
+            dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: p.baseAddress!, g,
+            accumulate: accumulate)
+        }
+      }
+    }
+    #expect(used == OneDNNConv.enabled)
+    guard used else { return }
+    #expect(Self.relErr(onednn, ours) < 1e-5)
+  }
+
+  @Test(arguments: [false, true])
+  func weightGradientMatches(_ accumulate: Bool) {
+    let g = Self.g
+    var rng = RandomGenerator(seed: 13)
+    let x = (0..<(g.batch * g.inChannels * g.inVoxels)).map { _ in rng.nextUniform() - 0.5 }
+    let dy = (0..<(g.batch * g.outChannels * g.outVoxels)).map { _ in rng.nextUniform() - 0.5 }
+    let start = (0..<(g.outChannels * g.colRows)).map { _ in rng.nextUniform() - 0.5 }
+    var ours = start
+    var onednn = start
+    var used = false
+    x.withUnsafeBufferPointer { px in
+      dy.withUnsafeBufferPointer { pdy in
+        ours.withUnsafeMutableBufferPointer { p in
+          conv3dBackwardWeight(
+            x: px.baseAddress!, dy: pdy.baseAddress!, dw: p.baseAddress!, g,
+            accumulate: accumulate, chunkRows: 3)
+        }
+        onednn.withUnsafeMutableBufferPointer { p in
+          used = conv3dBackwardWeightOneDNN(
+            x: px.baseAddress!, dy: pdy.baseAddress!, dw: p.baseAddress!, g,
+            accumulate: accumulate)
+        }
+      }
+    }
+    #expect(used == OneDNNConv.enabled)
+    guard used else { return }
+    #expect(Self.relErr(onednn, ours) < 1e-5)
+  }
+}
