@@ -20,12 +20,14 @@ extension Trainer {
       points = try PointPrompts(coords: coords, labels: pl)
     }
     optimizer.lr = currentLR()
-    let logits = try model(Variable(image), classes: classes, points: points)
     let targets = try promptTargets(labels: labels, classes: sample.classes)
-    let loss: Variable
-    switch options.loss {
-    case .dice: loss = try DiceLoss()(logits, targets)
-    case .diceCE: loss = try DiceCELoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)(logits, targets)
+    // Forward and loss under autocast with amp (the loss itself computes in float32).
+    let loss = try Autocast.with(options.amp ? options.ampDtype : nil) { () throws -> Variable in
+      let logits = try model(Variable(image), classes: classes, points: points)
+      switch options.loss {
+      case .dice: return try DiceLoss()(logits, targets)
+      case .diceCE: return try DiceCELoss(squaredPred: true, smoothNr: 1e-4, smoothDr: 1e-2)(logits, targets)
+      }
     }
     let value = loss.value.scalars[0]
     guard loss.requiresGrad else {
