@@ -70,14 +70,22 @@ enum BenchModel {
         let t = try median(repeats) {
           model.zeroGrad()
           let both = try PointPrompts(coords: points.coords, labels: points.labels, promptClass: [3])
-          let loss = try Autocast.with(amp) { () throws -> Variable in
-            let logits = try model(x, classes: [3], points: both)
-            let p = sigmoid(logits)
-            let inter = try sum(p * Variable(target))
-            return try 1 - (2 * inter + 1e-5) / (sum(p) + Float(target.sum()) + 1e-5)
+          let (loss, saved) = try SavedActivations.measure {
+            try Autocast.with(amp) { () throws -> Variable in
+              let logits = try model(x, classes: [3], points: both)
+              let p = sigmoid(logits)
+              let inter = try sum(p * Variable(target))
+              return try 1 - (2 * inter + 1e-5) / (sum(p) + Float(target.sum()) + 1e-5)
+            }
           }
+          let afterForward = currentRSS()
           try loss.backward()
+          let afterBackward = currentRSS()
           try adam.step()
+          print(String(
+            format: "  saved activations (conv/norm/linear/matmul/channelDot) %.2f GB; RSS after forward "
+              + "%.2f GB, after backward %.2f GB, after Adam %.2f GB, peak so far %.2f GB",
+            Double(saved) / 1e9, afterForward, afterBackward, currentRSS(), peakRSS()))
         }
         let precision = amp.map { "\($0.rawValue) autocast" } ?? "fp32"
         print(String(
@@ -96,6 +104,14 @@ enum BenchModel {
       if i > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
     }
     return times.sorted()[times.count / 2]
+  }
+
+  /// Resident memory of this process now, GB (/proc/self/statm; 0 where unavailable).
+  static func currentRSS() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1024 / 1024 / 1024
   }
 
   /// Peak resident memory of this process, GB.

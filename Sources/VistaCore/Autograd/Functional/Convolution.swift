@@ -22,12 +22,13 @@ public func conv3d(
   let xs = needW ? SavedTensor(xc, packedAs: cast) : nil
   let wv = needX ? weight.value : nil
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+  let hasBias = bias != nil  // the pullback must not capture `inputs` (it would keep x alive)
   SavedActivations.note(xs, inputs: inputs)
   return Variable.record(y, op: "conv3d", inputs: inputs) { dy in
     var grads: [Tensor?] = [
       wv.map { conv3dInputGrad(dy, $0.autocast(cast), g) }, xs.map { conv3dWeightGrad($0.tensor, dy, g) },
     ]
-    if inputs.count == 3 {
+    if hasBias {
       grads.append(needB ? convBiasGrad(dy, channels: g.outChannels, g.batch, g.outVoxels) : nil)
     }
     return grads
@@ -55,6 +56,7 @@ public func convTranspose3d(
   let xs = needW ? SavedTensor(xc, packedAs: cast) : nil
   let wv = needX ? weight.value : nil
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+  let hasBias = bias != nil  // the pullback must not capture `inputs` (it would keep x alive)
   SavedActivations.note(xs, inputs: inputs)
   return Variable.record(y, op: "convTranspose3d", inputs: inputs) { dy in
     // The transposed conv's input grad is the conv's forward; its weight grad swaps roles.
@@ -65,7 +67,7 @@ public func convTranspose3d(
         conv3dWeightGrad(dy, $0.tensor, g, weightShape: [g.outChannels, g.inChannels] + kDims(g))
       },
     ]
-    if inputs.count == 3 {
+    if hasBias {
       grads.append(needB ? convBiasGrad(dy, channels: g.inChannels, g.batch, g.inVoxels) : nil)
     }
     return grads
