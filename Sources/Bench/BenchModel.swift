@@ -67,6 +67,11 @@ enum BenchModel {
       if train {
         let target = Tensor(repeating: 0, shape: [1, 1, s, s, s])
         let adam = try Adam(model.parameters, lr: 1e-5)
+        // Allocate Adam's moments up front (a step on zero gradients leaves the weights unchanged),
+        // so even a single timed step (`--repeats 0`) sees the steady-state memory.
+        for p in model.parameters where p.requiresGrad { p.grad = Tensor(zeros: p.shape) }
+        try adam.step()
+        model.zeroGrad()
         let t = try median(repeats) {
           model.zeroGrad()
           let both = try PointPrompts(coords: points.coords, labels: points.labels, promptClass: [3])
@@ -95,13 +100,13 @@ enum BenchModel {
     }
   }
 
-  /// Median wall time of `repeats` runs after one warm-up.
+  /// Median wall time of `repeats` runs after one warm-up (`repeats` 0: the single run, no warm-up).
   static func median(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
     var times: [Double] = []
-    for i in 0...repeats {
+    for i in 0...max(0, repeats) {
       let t0 = DispatchTime.now().uptimeNanoseconds
       try body()
-      if i > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+      if i > 0 || repeats <= 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
     }
     return times.sorted()[times.count / 2]
   }
