@@ -1,9 +1,11 @@
 import Foundation
 import VistaCore
 
-/// `vista-bench model [--sizes 64 96] [--repeats 3] [--train] [--config vista3d132]`: VISTA3D forward
-/// (auto: 1 class; point: 1 positive click) and optionally one training step, seconds and GFLOP/s,
-/// with peak RSS. Compare with `scripts/dev/bench_torch_model.py` run right after.
+/// `vista-bench model [--sizes 64 96] [--repeats 3] [--train] [--train-only] [--amp [bf16|fp16]]
+/// [--config vista3d132]`: VISTA3D forward (auto: 1 class; point: 1 positive click) and optionally
+/// one training step (`--amp`: forward + loss under bf16 autocast, as torch.autocast("cpu")), seconds
+/// and GFLOP/s, with peak RSS. `--train-only` skips the forward timings (peak RSS is then the
+/// training step's). Compare with `scripts/dev/bench_torch_model.py` run right after.
 enum BenchModel {
   /// Forward GMACs of vista3d132 from ../shared/docs/vista3d-model.md §8.1 (FLOPs = 2 × MACs).
   static let gmac: [String: Double] = ["auto64": 248.6, "point64": 206.2, "auto96": 839.1, "point96": 696.0]
@@ -12,6 +14,8 @@ enum BenchModel {
     var sizes = [64, 96]
     var repeats = 3
     var train = false
+    var trainOnly = false
+    var amp: HalfPrecision? = nil
     var configName = "vista3d132"
     var i = 0
     while i < args.count {
@@ -26,6 +30,15 @@ enum BenchModel {
         i += 1
         repeats = Int(args[i]) ?? repeats
       case "--train": train = true
+      case "--train-only":
+        train = true
+        trainOnly = true
+      case "--amp":
+        amp = .bf16
+        if i + 1 < args.count, let p = try? HalfPrecision(named: args[i + 1]) {
+          amp = p
+          i += 1
+        }
       case "--config":
         i += 1
         configName = args[i]
@@ -42,7 +55,7 @@ enum BenchModel {
       let x = Variable(Tensor.uniform([1, 1, s, s, s], using: &rng))
       let c = Float(s / 2)
       let points = try PointPrompts(coords: Tensor(shape: [1, 1, 3], scalars: [c, c, c]), labels: IntTensor([1]).reshaped([1, 1]))
-      for mode in ["auto", "point"] {
+      for mode in trainOnly ? [] : ["auto", "point"] {
         let t = try median(repeats) {
           try GradMode.withNoGrad {
             _ = mode == "auto" ? try model(x, classes: [3]) : try model(x, points: points)
@@ -54,30 +67,56 @@ enum BenchModel {
       if train {
         let target = Tensor(repeating: 0, shape: [1, 1, s, s, s])
         let adam = try Adam(model.parameters, lr: 1e-5)
+        // Allocate Adam's moments up front (a step on zero gradients leaves the weights unchanged),
+        // so even a single timed step (`--repeats 0`) sees the steady-state memory.
+        for p in model.parameters where p.requiresGrad { p.grad = Tensor(zeros: p.shape) }
+        try adam.step()
+        model.zeroGrad()
         let t = try median(repeats) {
           model.zeroGrad()
           let both = try PointPrompts(coords: points.coords, labels: points.labels, promptClass: [3])
-          let logits = try model(x, classes: [3], points: both)
-          let p = sigmoid(logits)
-          let inter = try sum(p * Variable(target))
-          let loss = try 1 - (2 * inter + 1e-5) / (sum(p) + Float(target.sum()) + 1e-5)
+          let (loss, saved) = try SavedActivations.measure {
+            try Autocast.with(amp) { () throws -> Variable in
+              let logits = try model(x, classes: [3], points: both)
+              let p = sigmoid(logits)
+              let inter = try sum(p * Variable(target))
+              return try 1 - (2 * inter + 1e-5) / (sum(p) + Float(target.sum()) + 1e-5)
+            }
+          }
+          let afterForward = currentRSS()
           try loss.backward()
+          let afterBackward = currentRSS()
           try adam.step()
+          print(String(
+            format: "  saved activations (conv/norm/linear/matmul/channelDot) %.2f GB; RSS after forward "
+              + "%.2f GB, after backward %.2f GB, after Adam %.2f GB, peak so far %.2f GB",
+            Double(saved) / 1e9, afterForward, afterBackward, currentRSS(), peakRSS()))
         }
-        print(String(format: "train step (class + 1 point, forward + backward + Adam) %d^3: %7.2f s  peak RSS %.2f GB", s, t, peakRSS()))
+        let precision = amp.map { "\($0.rawValue) autocast" } ?? "fp32"
+        print(String(
+          format: "train step %@ (class + 1 point, forward + backward + Adam) %d^3: %7.2f s  peak RSS %.2f GB",
+          precision as NSString, s, t, peakRSS()))
       }
     }
   }
 
-  /// Median wall time of `repeats` runs after one warm-up.
+  /// Median wall time of `repeats` runs after one warm-up (`repeats` 0: the single run, no warm-up).
   static func median(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
     var times: [Double] = []
-    for i in 0...repeats {
+    for i in 0...max(0, repeats) {
       let t0 = DispatchTime.now().uptimeNanoseconds
       try body()
-      if i > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+      if i > 0 || repeats <= 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
     }
     return times.sorted()[times.count / 2]
+  }
+
+  /// Resident memory of this process now, GB (/proc/self/statm; 0 where unavailable).
+  static func currentRSS() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1024 / 1024 / 1024
   }
 
   /// Peak resident memory of this process, GB.

@@ -51,7 +51,8 @@ extension BuiltinRegistry {
           Param("optimizer", .string, default: .string("adam"), "adam, adamw or sgd"),
           Param("label_set", .list, default: .list([.int(0), .int(3)]), "classes trained (0 = background)"),
           Param("mode", .string, default: .string("both"), "prompts: both, auto (classes) or point"),
-          Param("amp", .bool, default: .bool(false), "mixed precision (loss scaling)"),
+          Param("amp", .bool, default: .bool(false), "mixed precision: bf16/fp16 autocast + loss scaling"),
+          Param("amp_dtype", .string, default: .string("bf16"), "autocast format with amp: \"bf16\" or \"fp16\""),
           Param("seed", .int, default: .int(0)),
           Param("run", .optional(.string), default: Value.nil, "run folder (checkpoints, metrics.csv)"),
           Param("limit_steps", .optional(.int), default: Value.nil, "cap on steps per epoch"),
@@ -90,6 +91,11 @@ extension BuiltinRegistry {
         }
         o.mode = pm
         o.amp = try a.bool("amp")
+        do {
+          o.ampDtype = try HalfPrecision(named: try a.string("amp_dtype"))
+        } catch let e as VistaError {
+          throw RuntimeFailure(e.message, argument: "amp_dtype")
+        }
         o.seed = UInt64(truncatingIfNeeded: try a.int("seed"))
         if a.has("limit_steps") { o.limitSteps = try a.int("limit_steps") }
         o.valInterval = try a.int("val_interval")

@@ -74,8 +74,16 @@ public struct TrainerOptions: Sendable, Codable, Equatable {
   public var patience: Int? = nil
   /// Early stopping: improvement needed to count (MONAI's `min_delta`).
   public var minDelta: Double = 0
-  /// Loss scaling with GradScaler (inf/NaN steps are skipped instead of stopping). No autocast yet.
+  /// Mixed precision: forward and loss under `Autocast` (`ampDtype`), backward with a GradScaler
+  /// (inf/NaN steps are skipped instead of stopping). Master weights and the optimizer stay float32.
   public var amp: Bool = false
+  /// With `amp`: the autocast format, bf16 (torch's CPU autocast default) or fp16.
+  public var ampDtype: HalfPrecision {
+    get { storedAmpDtype ?? .bf16 }
+    set { storedAmpDtype = newValue }
+  }
+  /// Optional in params.json so runs saved before the option existed still load.
+  var storedAmpDtype: HalfPrecision? = nil
   /// Prepared cases kept ahead of the training loop by the background loader.
   public var prefetch: Int = 2
   /// Print progress lines and epoch summaries.

@@ -20,9 +20,12 @@ extension Trainer {
       points = try PointPrompts(coords: coords, labels: pl)
     }
     optimizer.lr = currentLR()
-    let logits = try model(Variable(image), classes: classes, points: points)
     let targets = try promptTargets(labels: labels, classes: sample.classes)
-    let loss = try trainingLoss(logits, targets)
+    // Forward and loss under autocast with amp (the loss itself computes in float32).
+    let loss = try Autocast.with(options.amp ? options.ampDtype : nil) { () throws -> Variable in
+      let logits = try model(Variable(image), classes: classes, points: points)
+      return try trainingLoss(logits, targets)
+    }
     let value = loss.value.scalars[0]
     guard loss.requiresGrad else {
       throw VistaError(

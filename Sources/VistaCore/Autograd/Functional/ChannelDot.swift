@@ -13,10 +13,13 @@ public func channelDot(_ e: Variable, _ f: Variable) throws -> Variable {
   }
   let (b, c, n) = (e.shape[0], e.shape[1], f.shape[0])
   let v = f.shape.dropFirst(2).reduce(1, *)
-  let ev = e.value
-  let fv = f.value
+  // Under autocast: 16-bit inputs, float32 accumulation, 16-bit output (see Autocast.swift).
+  let cast = Autocast.precision
+  let ev = e.value.autocast(cast)
+  let fv = f.value.autocast(cast)
+  let fShape = f.shape
   let outShape = [b, n] + Array(f.shape.dropFirst(2))
-  let y = Tensor(shape: outShape) { out in
+  var y = Tensor(shape: outShape) { out in
     ev.withUnsafeBufferPointer { pe in
       fv.withUnsafeBufferPointer { pf in
         for j in 0..<n {
@@ -27,9 +30,14 @@ public func channelDot(_ e: Variable, _ f: Variable) throws -> Variable {
       }
     }
   }
-  let savedF: Tensor? = e.requiresGrad ? fv : nil
-  let savedE: Tensor? = f.requiresGrad ? ev : nil
+  y.roundInPlace(cast)
+  let packedF = e.requiresGrad ? SavedTensor(fv, packedAs: cast) : nil
+  let packedE = f.requiresGrad ? SavedTensor(ev, packedAs: cast) : nil
+  SavedActivations.note(packedF, inputs: [e, f])
+  SavedActivations.note(packedE, inputs: [e, f])
   return Variable.record(y, op: op, inputs: [e, f]) { g in
+    let savedF = packedF?.tensor
+    let savedE = packedE?.tensor
     var de: Tensor? = nil
     var df: Tensor? = nil
     g.withUnsafeBufferPointer { pg in
@@ -47,7 +55,7 @@ public func channelDot(_ e: Variable, _ f: Variable) throws -> Variable {
         de = t
       }
       if let savedE {
-        df = Tensor(shape: fv.shape) { pd in
+        df = Tensor(shape: fShape) { pd in
           savedE.withUnsafeBufferPointer { pe in
             for j in 0..<n {
               BLAS.sgemm(

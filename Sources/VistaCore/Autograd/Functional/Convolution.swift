@@ -9,19 +9,26 @@ public func conv3d(
 ) throws -> Variable {
   let g = try conv3dGeometry(
     "conv3d", x.shape, weight.shape, bias?.shape, stride: stride, padding: padding)
-  let y = conv3dValue(x.value, weight.value, bias?.value, g)
+  // Under autocast: 16-bit inputs, float32 accumulation, 16-bit output (see Autocast.swift).
+  let cast = Autocast.precision
+  let xc = x.value.autocast(cast)
+  var y = conv3dValue(xc, weight.value.autocast(cast), bias?.value.autocast(cast), g)
+  y.roundInPlace(cast)
   let needX = x.requiresGrad
   let needW = weight.requiresGrad
   let needB = bias?.requiresGrad ?? false
-  // Capture only what backward needs: x for the weight grad, the weight for the input grad.
-  let xv = needW ? x.value : nil
+  // Capture only what backward needs: x for the weight grad (packed under autocast), the weight
+  // for the input grad (by reference; rounded again in the pullback).
+  let xs = needW ? SavedTensor(xc, packedAs: cast) : nil
   let wv = needX ? weight.value : nil
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+  let hasBias = bias != nil  // the pullback must not capture `inputs` (it would keep x alive)
+  SavedActivations.note(xs, inputs: inputs)
   return Variable.record(y, op: "conv3d", inputs: inputs) { dy in
     var grads: [Tensor?] = [
-      wv.map { conv3dInputGrad(dy, $0, g) }, xv.map { conv3dWeightGrad($0, dy, g) },
+      wv.map { conv3dInputGrad(dy, $0.autocast(cast), g) }, xs.map { conv3dWeightGrad($0.tensor, dy, g) },
     ]
-    if inputs.count == 3 {
+    if hasBias {
       grads.append(needB ? convBiasGrad(dy, channels: g.outChannels, g.batch, g.outVoxels) : nil)
     }
     return grads
@@ -39,23 +46,28 @@ public func convTranspose3d(
   let g = try convTranspose3dGeometry(
     x.shape, weight.shape, bias?.shape, stride: stride, padding: padding,
     outputPadding: outputPadding)
-  let y = convTranspose3dValue(x.value, weight.value, bias?.value, g)
+  let cast = Autocast.precision
+  let xc = x.value.autocast(cast)
+  var y = convTranspose3dValue(xc, weight.value.autocast(cast), bias?.value.autocast(cast), g)
+  y.roundInPlace(cast)
   let needX = x.requiresGrad
   let needW = weight.requiresGrad
   let needB = bias?.requiresGrad ?? false
-  let xv = needW ? x.value : nil
+  let xs = needW ? SavedTensor(xc, packedAs: cast) : nil
   let wv = needX ? weight.value : nil
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+  let hasBias = bias != nil  // the pullback must not capture `inputs` (it would keep x alive)
+  SavedActivations.note(xs, inputs: inputs)
   return Variable.record(y, op: "convTranspose3d", inputs: inputs) { dy in
     // The transposed conv's input grad is the conv's forward; its weight grad swaps roles.
     let outShape = [g.batch, g.outChannels, g.outD, g.outH, g.outW]
     var grads: [Tensor?] = [
-      wv.map { conv3dValue(dy, $0, nil, g, outShape: outShape) },
-      xv.map {
-        conv3dWeightGrad(dy, $0, g, weightShape: [g.outChannels, g.inChannels] + kDims(g))
+      wv.map { conv3dValue(dy, $0.autocast(cast), nil, g, outShape: outShape) },
+      xs.map {
+        conv3dWeightGrad(dy, $0.tensor, g, weightShape: [g.outChannels, g.inChannels] + kDims(g))
       },
     ]
-    if inputs.count == 3 {
+    if hasBias {
       grads.append(needB ? convBiasGrad(dy, channels: g.inChannels, g.batch, g.inVoxels) : nil)
     }
     return grads

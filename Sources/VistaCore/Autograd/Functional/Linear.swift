@@ -12,10 +12,12 @@ public func linear(_ x: Variable, weight: Variable, bias: Variable? = nil) throw
   }
   let rows = x.shape.dropLast().reduce(1, *)
   let outShape = Array(x.shape.dropLast()) + [outF]
-  let xv = x.value
-  let wv = weight.value
-  let bv = bias?.value
-  let y = Tensor(shape: outShape) { out in
+  // Under autocast: 16-bit inputs, float32 accumulation, 16-bit output (see Autocast.swift).
+  let cast = Autocast.precision
+  let xv = x.value.autocast(cast)
+  let wv = weight.value.autocast(cast)
+  let bv = bias?.value.autocast(cast)
+  var y = Tensor(shape: outShape) { out in
     let o = out.baseAddress!
     if let bv {
       bv.withUnsafeBufferPointer { pb in
@@ -30,18 +32,23 @@ public func linear(_ x: Variable, weight: Variable, bias: Variable? = nil) throw
       }
     }
   }
+  y.roundInPlace(cast)
   let needX = x.requiresGrad
   let needW = weight.requiresGrad
   let needB = bias?.requiresGrad ?? false
-  let savedX: Tensor? = needW ? xv : nil
-  let savedW: Tensor? = needX ? wv : nil
+  let xShape = x.shape
+  let packedX = needW ? SavedTensor(xv, packedAs: cast) : nil
+  let weightValue: Tensor? = needX ? weight.value : nil
   var inputs = [x, weight]
   if let bias { inputs.append(bias) }
+  SavedActivations.note(packedX, inputs: inputs)
   return Variable.record(y, op: op, inputs: inputs) { g in
     var grads: [Tensor?] = [nil, nil]
+    let savedX = packedX?.tensor
+    let savedW = weightValue?.autocast(cast)
     g.withUnsafeBufferPointer { pg in
       if let savedW {
-        grads[0] = Tensor(shape: xv.shape) { dx in
+        grads[0] = Tensor(shape: xShape) { dx in
           savedW.withUnsafeBufferPointer { pw in
             BLAS.sgemm(
               m: rows, n: inF, k: outF, a: pg.baseAddress!, lda: outF, b: pw.baseAddress!, ldb: inF,
@@ -83,15 +90,21 @@ public func matmul(_ a: Variable, _ b: Variable) throws -> Variable {
     throw VistaError.shapeMismatch(op, a.shape, b.shape, expected: "broadcastable batch dimensions")
   }
   let plan = MatmulPlan(batch: batch, batchA: batchA, batchB: batchB, m: m, k: k, n: n)
-  let av = a.value
-  let bv = b.value
-  let y = Tensor(shape: batch + [m, n]) { out in plan.forward(out.baseAddress!, av, bv) }
-  let savedA: Tensor? = b.requiresGrad ? av : nil
-  let savedB: Tensor? = a.requiresGrad ? bv : nil
+  // Under autocast: 16-bit inputs, float32 accumulation, 16-bit output (see Autocast.swift).
+  let cast = Autocast.precision
+  let av = a.value.autocast(cast)
+  let bv = b.value.autocast(cast)
+  var y = Tensor(shape: batch + [m, n]) { out in plan.forward(out.baseAddress!, av, bv) }
+  y.roundInPlace(cast)
+  let (shapeA, shapeB) = (a.shape, b.shape)
+  let savedA = b.requiresGrad ? SavedTensor(av, packedAs: cast) : nil
+  let savedB = a.requiresGrad ? SavedTensor(bv, packedAs: cast) : nil
+  SavedActivations.note(savedA, inputs: [a, b])
+  SavedActivations.note(savedB, inputs: [a, b])
   return Variable.record(y, op: op, inputs: [a, b]) { g in
     [
-      savedB.map { plan.gradA(g, $0, shape: av.shape) },
-      savedA.map { plan.gradB(g, $0, shape: bv.shape) },
+      savedB.map { plan.gradA(g, $0.tensor, shape: shapeA) },
+      savedA.map { plan.gradB(g, $0.tensor, shape: shapeB) },
     ]
   }
 }

@@ -46,9 +46,20 @@ public func instanceNorm(
   var inputs = [x]
   if let weight { inputs.append(weight) }
   if let bias { inputs.append(bias) }
+  // The norm computes in float32 (autocast's fp32 list). Under autocast its input is usually a
+  // conv output already rounded to the 16-bit format: then a packed copy is exact, so backward
+  // keeps half the bytes at no cost in accuracy. Other inputs (a residual sum) stay float32.
+  var savedX: SavedTensor? = nil
+  if GradMode.isEnabled, inputs.contains(where: \.requiresGrad) {
+    let pack = Autocast.precision.flatMap { xv.isExactly($0) ? $0 : nil }
+    savedX = SavedTensor(xv, packedAs: pack)
+  }
+  SavedActivations.note(savedX, inputs: inputs)
+  let xShape = x.shape
   return Variable.record(y, op: op, inputs: inputs) { g in
     // dx is written completely by the kernel, so it starts uninitialised.
-    var dx: Tensor? = needX ? Tensor(shape: xv.shape) { _ in } : nil
+    var dx: Tensor? = needX ? Tensor(shape: xShape) { _ in } : nil
+    let xv = savedX!.tensor
     var sumG = Tensor(zeros: [n * c])
     var sumGX = Tensor(zeros: [n * c])
     g.withUnsafeBufferPointer { pg in
