@@ -114,8 +114,5 @@ enum OpenMP {
   /// Limits OpenMP regions started from the calling thread to one thread.
   @inline(__always)
   static func singleThreadOnThisThread() { setNumThreads?(1) }
-
-  /// OpenMP regions started from the calling thread use `n` threads.
-  static func setThreadsOnThisThread(_ n: Int) { setNumThreads?(Int32(max(1, n))) }
 }
 

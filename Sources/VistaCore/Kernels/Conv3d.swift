@@ -153,7 +153,6 @@ public func conv3dForward(
       }
     }
   } else {
-    if chunkRows == nil, conv3dForwardOneDNN(x: x, weight: w, bias: bias, y: y, g) { return }
     let plan = ConvPlan.forward(g, override: chunkRows)
     let totalRows = g.outD * g.outH
     // Row sharing multiplies by the weight repacked per kernel row; otherwise by w itself.
@@ -231,9 +230,6 @@ public func conv3dBackwardInput(
     }
     return
   }
-  if chunkRows == nil, conv3dBackwardInputOneDNN(dy: dy, weight: w, dx: dx, g, accumulate: accumulate) {
-    return
-  }
   if !accumulate { convZero(dx, count: g.batch * inSample) }
   var plan = ConvPlan.backward(g, override: chunkRows)
   // Fewer input channels than cores: one worker, OpenBLAS threads the GEMM.
@@ -308,9 +304,6 @@ public func conv3dBackwardWeight(
   let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     convPointwiseWeightGrad(x: x, dy: dy, dw: dw, g, accumulate: accumulate)
-    return
-  }
-  if chunkRows == nil, conv3dBackwardWeightOneDNN(x: x, dy: dy, dw: dw, g, accumulate: accumulate) {
     return
   }
   let plan = ConvPlan.backward(g, override: chunkRows)

@@ -4,7 +4,7 @@
 /// `[batch, outChannels, outD, outH, outW]` with PyTorch's `out = (in + 2·padding − k) / stride + 1`.
 /// A ConvTranspose3d is described by the conv it is the adjoint of: that conv's input is the
 /// transposed conv's (large) output and its output is the transposed conv's input.
-public struct Conv3dGeometry: Sendable, Hashable, CustomStringConvertible {
+public struct Conv3dGeometry: Sendable, Equatable, CustomStringConvertible {
   /// Samples in the batch (N).
   public var batch: Int
   /// Channels of the conv input (Cin).
