@@ -22,9 +22,10 @@ public enum BLAS {
       }
       return
     }
-    // On one core (a conv worker) oneDNN's JIT sgemm is 20–40% faster than OpenBLAS's Haswell
-    // kernels on conv-shaped calls (M = 48…384 output channels, N ≈ 512 columns, K = 27·Cin) on
-    // Zen 4. The choice depends on the call site only, so results never depend on other threads.
+    // On one core (a conv worker) oneDNN's JIT sgemm beats OpenBLAS's Haswell kernels on
+    // conv-shaped calls (M = 48…384 output channels, N ≈ 512 columns, K = 27·Cin) on Zen 4: a
+    // vista3d132 forward at 64³ takes 2.74 s instead of 3.10 s. The choice depends on the call
+    // site only, so results never depend on what other threads run.
     // Exception: weight-gradient products (Bᵀ) with fewer than 96 output rows, where OpenBLAS is
     // faster (dW of a 48-channel conv at 64³: 168 vs 134 GFLOP/s).
     if serial && useOneDNN && (!transB || m >= 96) {

@@ -24,10 +24,14 @@ import Testing
     return out
   }
 
-  @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
-  func serialAndThreadedMatchALoop(_ trans: (Bool, Bool)) throws {
-    let (transA, transB) = trans
-    let (m, n, k) = (13, 37, 29)
+  /// (transA, transB, m): m ≥ 96 sends a serial Bᵀ product to oneDNN, smaller m to OpenBLAS.
+  @Test(arguments: [
+    (false, false, 13), (true, false, 13), (false, true, 13), (true, true, 13),
+    (false, true, 100), (true, true, 100),
+  ])
+  func serialAndThreadedMatchALoop(_ c: (Bool, Bool, Int)) throws {
+    let (transA, transB, m) = c
+    let (n, k) = (37, 29)
     // Padded leading dimensions, as the conv kernels pass for windows into a larger buffer.
     let lda = (transA ? m : k) + 3
     let ldb = (transB ? k : n) + 5
