@@ -123,10 +123,7 @@ enum BenchConv {
   /// sgemm GFLOP/s with the suite's clock (BenchBLAS's measurement on the wall clock).
   static func sgemm(m: Int, n: Int, k: Int) -> Double {
     if !useCPUTime { return BenchBLAS.sgemmGFLOPs(m: m, n: n, k: k) }
-    // CPU-time mode: one BLAS thread (no spin-waits counted as work), scaled to all cores.
-    let saved = BLAS.threads
-    BLAS.threads = 1
-    defer { BLAS.threads = saved }
+    // CPU-time mode: one thread (no spin-waits counted as work), scaled to all cores.
     var rng = RandomGenerator(seed: 1)
     let a = Tensor.uniform([m, k], using: &rng)
     let b = Tensor.uniform([k, n], using: &rng)
@@ -138,7 +135,7 @@ enum BenchConv {
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in
             BLAS.sgemm(
-              m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
+              serial: true, m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
               c: pc.baseAddress!, ldc: n)
           }
         }

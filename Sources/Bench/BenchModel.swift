@@ -2,10 +2,13 @@ import Foundation
 import VistaCore
 
 /// `vista-bench model [--sizes 64 96] [--repeats 3] [--train] [--train-only] [--amp [bf16|fp16]]
-/// [--config vista3d132]`: VISTA3D forward (auto: 1 class; point: 1 positive click) and optionally
+/// [--config vista3d132] [--breakdown]
+/// [--modes auto point] [--ops]`: VISTA3D forward (auto: 1 class; point: 1 positive click) and optionally
 /// one training step (`--amp`: forward + loss under bf16 autocast, as torch.autocast("cpu")), seconds
 /// and GFLOP/s, with peak RSS. `--train-only` skips the forward timings (peak RSS is then the
-/// training step's). Compare with `scripts/dev/bench_torch_model.py` run right after.
+/// training step's). `--breakdown` also times encoder + decoder and the head alone (on a cached
+/// embedding) for each mode; `--ops` prints one more forward's wall time per op and shape
+/// (`OpProfile`). Compare with `scripts/dev/bench_torch_model.py` run right after.
 enum BenchModel {
   /// Forward GMACs of vista3d132 from ../shared/docs/vista3d-model.md §8.1 (FLOPs = 2 × MACs).
   static let gmac: [String: Double] = ["auto64": 248.6, "point64": 206.2, "auto96": 839.1, "point96": 696.0]
@@ -17,6 +20,9 @@ enum BenchModel {
     var trainOnly = false
     var amp: HalfPrecision? = nil
     var configName = "vista3d132"
+    var breakdown = false
+    var modes = ["auto", "point"]
+    var ops = false
     var i = 0
     while i < args.count {
       switch args[i] {
@@ -39,6 +45,14 @@ enum BenchModel {
           amp = p
           i += 1
         }
+      case "--breakdown": breakdown = true
+      case "--ops": ops = true
+      case "--modes":
+        modes = []
+        while i + 1 < args.count, ["auto", "point"].contains(args[i + 1]) {
+          modes.append(args[i + 1])
+          i += 1
+        }
       case "--config":
         i += 1
         configName = args[i]
@@ -55,7 +69,7 @@ enum BenchModel {
       let x = Variable(Tensor.uniform([1, 1, s, s, s], using: &rng))
       let c = Float(s / 2)
       let points = try PointPrompts(coords: Tensor(shape: [1, 1, 3], scalars: [c, c, c]), labels: IntTensor([1]).reshaped([1, 1]))
-      for mode in trainOnly ? [] : ["auto", "point"] {
+      for mode in trainOnly ? [] : modes {
         let t = try median(repeats) {
           try GradMode.withNoGrad {
             _ = mode == "auto" ? try model(x, classes: [3]) : try model(x, points: points)
@@ -63,6 +77,25 @@ enum BenchModel {
         }
         let flops = 2 * (gmac["\(mode)\(s)"] ?? .nan) / t
         print(String(format: "forward %-5@ %d^3: %7.2f s  %6.1f GFLOP/s  peak RSS %.2f GB", mode as NSString, s, t, flops, peakRSS()))
+        if ops {
+          OpProfile.start()
+          try GradMode.withNoGrad { _ = mode == "auto" ? try model(x, classes: [3]) : try model(x, points: points) }
+          print(OpProfile.format(OpProfile.stop()))
+        }
+        if breakdown {
+          let point = mode == "point"
+          var cache: ImageEmbedding?
+          let te = try median(repeats) {
+            cache = try GradMode.withNoGrad { try model.embed(x, withPoint: point, withLabel: !point) }
+          }
+          let th = try median(repeats) {
+            try GradMode.withNoGrad {
+              _ = point ? try model(x, points: points, cache: cache) : try model(x, classes: [3], cache: cache)
+            }
+          }
+          print(String(format: "  encoder + %@ decoder %7.2f s; %@ head alone %7.2f s",
+            (point ? "point" : "class") as NSString, te, (point ? "point" : "class") as NSString, th))
+        }
       }
       if train {
         let target = Tensor(repeating: 0, shape: [1, 1, s, s, s])

@@ -20,7 +20,7 @@ guard let name = args.first, let suite = suites[name] else {
   print("usage: vista-bench <suite> [options]\nsuites: \(suites.keys.sorted().joined(separator: ", "))")
   exit(args.isEmpty ? 0 : 64)
 }
-print("vista-bench \(name): OpenBLAS kernels \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(parallelWorkers) workers")
+print("vista-bench \(name): OpenBLAS kernels \(BLAS.coreName), \(parallelWorkers) workers")
 do { try suite(Array(args.dropFirst())) } catch {
   print("error: \(error)")
   exit(70)

@@ -88,7 +88,8 @@ struct ScriptRunner {
       writeOut(text)
       captured += text
     }
-    let scanDirectory = FileManager.default.currentDirectoryPath
+    // Relative paths in the script resolve against the interpreter's working directory.
+    let scanDirectory = interpreter.workingDirectory
     var code = ExitCodes.ok
     for statement in program.statements {
       let text = RunReport.sourceText(of: statement, in: source)

@@ -43,7 +43,7 @@ import Testing
 
   @Test func filePathsInsideStrings() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "vista-complete-\(getpid())")
+      "vista-complete-\(UUID().uuidString)")
     try FileManager.default.createDirectory(
       at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
     try Data().write(to: dir.appendingPathComponent("model_vista3d.pt"))

@@ -83,7 +83,7 @@ import Testing
     let t = try Terminal(binary: binary, home: home)
     defer { t.finish() }
 
-    #expect(t.wait(for: "[1]> "), "transcript: \(t.transcript)")
+    #expect(t.wait(for: "[1]> ", timeout: 30), "transcript: \(t.transcript)")
     t.send("x = 41\r")
     #expect(t.wait(for: "[2]> "))
     t.send("x + 1\r")
@@ -110,12 +110,20 @@ import Testing
     // Ctrl-C (SIGINT) stops a running loop; state survives.
     t.send("n = 0\r")
     #expect(t.wait(for: "[9]> "))
-    t.send("while true { n += 1 }\r")
-    Thread.sleep(forTimeInterval: 0.5)
+    // The loop announces itself, so the signal lands while it runs, however slow the machine.
+    mark = t.transcript.utf8.count
+    t.send("while true {\r")
+    #expect(t.wait(for: "...> ", after: mark))
+    mark = t.transcript.utf8.count
+    t.send("n += 1\r")
+    #expect(t.wait(for: "...> ", after: mark))
+    t.send("if n == 1 { print(\"looping-{n}\") }\r}\r")
+    #expect(t.wait(for: "looping-1", timeout: 30))
     kill(t.process.processIdentifier, SIGINT)
-    #expect(t.wait(for: "error: interrupted"))
+    #expect(t.wait(for: "error: interrupted", timeout: 30))
+    mark = t.transcript.utf8.count
     t.send("n > 0\r")
-    #expect(t.wait(for: "true"))
+    #expect(t.wait(for: "true", after: mark))
     // Up arrow with a typed prefix searches history.
     #expect(t.wait(for: "[11]> "))
     mark = t.transcript.utf8.count

@@ -18,12 +18,10 @@ import Testing
 
   @Test func reportListsStatementsOutputAndNewPNGs() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "vista-report-\(getpid())")
+      "vista-report-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let old = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(dir.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(old) }
+    // No chdir: tests run in parallel and share the process's working directory.
     let interpreter = Interpreter()
     interpreter.workingDirectory = dir.path
     let source = SourceFile(

@@ -77,6 +77,7 @@ public struct Variable: Sendable {
   public static func record(
     _ value: Tensor, op: String, inputs: [Variable], pullback: @escaping (Tensor) -> [Tensor?]
   ) -> Variable {
+    if OpProfile.isEnabled { OpProfile.mark(op, shape: value.shape) }
     guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else {
       return Variable(value)
     }

@@ -12,6 +12,10 @@ import Foundation
 // output, so unfolding overlaps multiplying and a chunk's columns stay in that core's cache. The
 // workspace is one cache-sized column chunk per core.
 
+/// Whether forward convs may unfold in channel blocks (`VISTA_CONV_CHANNEL_BLOCKS=off`: never, a
+/// tuning knob for benchmarks).
+let convChannelBlocks: Bool = ProcessInfo.processInfo.environment["VISTA_CONV_CHANNEL_BLOCKS"] != "off"
+
 /// How one conv call spreads over the cores: each worker runs its own chunks with a
 /// single-threaded GEMM, so unfolding and multiplying overlap and stay in that core's cache.
 struct ConvPlan {
@@ -25,9 +29,14 @@ struct ConvPlan {
   var reuseRows: Bool
   /// Floats of one worker's column buffer (rounded up to 64 bytes).
   var bufferFloats: Int
+  /// Input channels unfolded (and multiplied) at a time. All of them, unless one chunk of every
+  /// channel would overflow the cache budget (small planes, many channels: 8³ and 4³ at 384/768
+  /// channels); then the GEMMs accumulate over channel blocks that fit it.
+  var channelBlock: Int
 
   init(
-    _ g: Conv3dGeometry, workers: Int, splitColumns: Bool, channels: Int, limit: Int, override: Int?
+    _ g: Conv3dGeometry, workers: Int, splitColumns: Bool, channels: Int, limit: Int, override: Int?,
+    blockChannels: Bool = false
   ) {
     self.workers = workers
     self.splitColumns = splitColumns
@@ -42,7 +51,14 @@ struct ConvPlan {
       )
       .floats
       : colRows * chunkRows * g.outW
-    bufferFloats = (floats + 15) & ~15
+    let perChannel = g.kernelVolume * chunkRows * g.outW * MemoryLayout<Float>.size
+    if blockChannels && convChannelBlocks && !reuseRows && override == nil && channels * perChannel > convChunkBudgetBytes {
+      channelBlock = max(8, convChunkBudgetBytes / perChannel / 8 * 8)
+      bufferFloats = (channelBlock * perChannel / MemoryLayout<Float>.size + 15) & ~15
+    } else {
+      channelBlock = channels
+      bufferFloats = (floats + 15) & ~15
+    }
   }
 
   /// Forward: split columns when each worker gets at least 128 of them (measured better than
@@ -56,7 +72,7 @@ struct ConvPlan {
     let perWorker = splitColumns ? (rows + workers - 1) / workers : rows
     return ConvPlan(
       g, workers: workers, splitColumns: splitColumns, channels: g.inChannels, limit: perWorker,
-      override: override)
+      override: override, blockChannels: true)
   }
 
   /// Gradients: split input channels (each worker owns its dx channels / dw columns); with fewer
@@ -78,42 +94,13 @@ struct ConvPlan {
   }
 }
 
-/// Runs `body(worker)` on every core with OpenBLAS single-threaded inside each worker's GEMMs.
+/// Runs `body(worker)` on every core (each worker's GEMMs run on its own thread, `serial: true`).
 func convWorkers(_ workers: Int, _ body: (Int) -> Void) {
   if workers <= 1 {
     body(0)
     return
   }
-  ConvBLASThreads.shared.enter()
-  defer { ConvBLASThreads.shared.leave() }
   parallelFor(workers, body)
-}
-
-/// Switches OpenBLAS to one thread while any conv runs its own workers, and back afterwards
-/// (a count, so overlapping convs on different threads restore the user's setting exactly once).
-final class ConvBLASThreads: @unchecked Sendable {
-  static let shared = ConvBLASThreads()
-  // Safe: `active`/`saved` are only touched under `lock`.
-  private let lock = NSLock()
-  private var active = 0
-  private var saved = 1
-
-  func enter() {
-    lock.lock()
-    if active == 0 {
-      saved = BLAS.threads
-      BLAS.threads = 1
-    }
-    active += 1
-    lock.unlock()
-  }
-
-  func leave() {
-    lock.lock()
-    active -= 1
-    if active == 0 { BLAS.threads = saved }
-    lock.unlock()
-  }
 }
 
 /// Bytes of extra workspace a conv with this geometry uses (the largest of its three passes;
@@ -188,11 +175,17 @@ public func conv3dForward(
                     b: col + win.offset, ldb: win.ld, beta: kh == 0 ? 0 : 1, c: yc, ldc: outVox)
                 }
               } else {
-                convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: 0..<g.inChannels)
-                BLAS.sgemm(
-                  serial: plan.workers > 1,
-                  m: cos.count, n: nCols, k: kCol, a: w + cos.lowerBound * kCol, lda: kCol,
-                  b: col, ldb: nCols, c: yc, ldc: outVox)
+                var c0 = 0
+                while c0 < g.inChannels {
+                  let c1 = min(g.inChannels, c0 + plan.channelBlock)
+                  let kv = g.kernelVolume
+                  convVol2col(x + n * inSample, col, g, rows: r0..<r1, channels: c0..<c1)
+                  BLAS.sgemm(
+                    serial: plan.workers > 1,
+                    m: cos.count, n: nCols, k: (c1 - c0) * kv, a: w + cos.lowerBound * kCol + c0 * kv,
+                    lda: kCol, b: col, ldb: nCols, beta: c0 == 0 ? 0 : 1, c: yc, ldc: outVox)
+                  c0 = c1
+                }
               }
               r0 = r1
             }
@@ -232,7 +225,7 @@ public func conv3dBackwardInput(
   }
   if !accumulate { convZero(dx, count: g.batch * inSample) }
   var plan = ConvPlan.backward(g, override: chunkRows)
-  // Fewer input channels than cores: one worker, OpenBLAS threads the GEMM.
+  // Fewer input channels than cores: one worker, whose (non-serial) GEMM splits over the cores.
   if plan.splitColumns { plan.workers = 1 }
   let totalRows = g.outD * g.outH
   let kCol = plan.reuseRows ? g.colRows / k : g.colRows

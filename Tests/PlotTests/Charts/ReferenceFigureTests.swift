@@ -6,9 +6,13 @@ import Testing
 /// Renders the README's reference figures from synthetic numbers. They go to a temporary folder;
 /// set `PLOT_REFERENCE_DIR=docs/figures` to refresh the committed copies.
 @Suite struct ReferenceFigureTests {
+  /// One scratch folder per test process (the figures are looked at, not compared).
+  private static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "plot-ref-\(UUID().uuidString)")
+
   private func outputDir() throws -> String {
     if let d = ProcessInfo.processInfo.environment["PLOT_REFERENCE_DIR"] { return d }
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("plot-ref-\(getpid())")
+    let d = Self.scratch
     try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     return d.path
   }
@@ -81,7 +85,8 @@ import Testing
     let fig = try o.render(panelSize: 400)
     _ = try fig.pngData()
     let dt = Date().timeIntervalSince(t0)
+    // Printed, not asserted: timings belong in benchmarks (a loaded CI machine must not fail this).
     print("3-panel 512x512 render + PNG encode: \(String(format: "%.3f", dt)) s")
-    #expect(dt < 5)  // debug build; the release figure is measured separately (< 0.2 s)
+    #expect(fig.width >= 3 * 400)  // three panels side by side
   }
 }

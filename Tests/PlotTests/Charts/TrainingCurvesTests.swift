@@ -25,7 +25,7 @@ import Testing
 
   @Test func rendersFromACSVFile() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "plot-curves-\(getpid())")
+      "plot-curves-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let csv = dir.appendingPathComponent("metrics.csv").path

@@ -32,7 +32,7 @@ import Testing
   }
 
   @Test func writeThenReadFile() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plot-png-\(getpid())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plot-png-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("a.png").path

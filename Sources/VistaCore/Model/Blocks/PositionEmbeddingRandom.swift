@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Port of `vista3d.PositionEmbeddingRandom`: random-Fourier positional encoding of 3-D coordinates.
 ///
@@ -7,6 +8,9 @@ import Foundation
 public final class PositionEmbeddingRandom: Module {
   /// The buffer `positional_encoding_gaussian_matrix` [3, F].
   public let gaussianMatrix: Parameter
+  /// `gridTokens` of the last grid size, with the buffer values it was computed from (a click
+  /// loop or sliding window asks for the same grid every time).
+  private let gridCache = Mutex<(size: [Int], g: [Float], tokens: Tensor)?>(nil)
 
   /// Creates the buffer under `prefix` with `features` = F columns.
   public init(_ prefix: String, features: Int, using rng: inout RandomGenerator) {
@@ -21,23 +25,32 @@ public final class PositionEmbeddingRandom: Module {
     let g = gaussianMatrix.value.scalars
     let f = gaussianMatrix.shape[1]
     let twoPi = Float(2 * Double.pi)
-    var out = [Float](repeating: 0, count: p * 2 * f)
-    for i in 0..<p {
-      let c0 = 2 * coords[i * 3] - 1
-      let c1 = 2 * coords[i * 3 + 1] - 1
-      let c2 = 2 * coords[i * 3 + 2] - 1
-      for j in 0..<f {
-        let proj = twoPi * (c0 * g[j] + c1 * g[f + j] + c2 * g[2 * f + j])
-        out[i * 2 * f + j] = sin(proj)
-        out[i * 2 * f + f + j] = cos(proj)
+    return Tensor(shape: [p, 2 * f]) { out in
+      let o = out.baseAddress!
+      coords.withUnsafeBufferPointer { c in
+        parallelRanges(p, minChunk: 1024) { rows in
+          for i in rows {
+            let c0 = 2 * c[i * 3] - 1
+            let c1 = 2 * c[i * 3 + 1] - 1
+            let c2 = 2 * c[i * 3 + 2] - 1
+            for j in 0..<f {
+              let proj = twoPi * (c0 * g[j] + c1 * g[f + j] + c2 * g[2 * f + j])
+              o[i * 2 * f + j] = sin(proj)
+              o[i * 2 * f + f + j] = cos(proj)
+            }
+          }
+        }
       }
     }
-    return Tensor(unchecked: [p, 2 * f], out)
   }
 
   /// The encoding of the voxel-centre grid of size (h, w, d) as tokens: [h·w·d, 2F], row-major (i, j, k)
   /// with k fastest — PyTorch's `forward(size)` [2F, h, w, d] flattened and transposed, as the transformer reads it.
   public func gridTokens(_ h: Int, _ w: Int, _ d: Int) -> Tensor {
+    let g = gaussianMatrix.value.scalars
+    if let hit = gridCache.withLock({ c in c.flatMap { $0.size == [h, w, d] && $0.g == g ? $0.tokens : nil } }) {
+      return hit
+    }
     var coords = [Float](repeating: 0, count: h * w * d * 3)
     var i = 0
     for x in 0..<h {
@@ -50,7 +63,9 @@ public final class PositionEmbeddingRandom: Module {
         }
       }
     }
-    return encode(coords, count: h * w * d)
+    let tokens = encode(coords, count: h * w * d)
+    gridCache.withLock { $0 = ([h, w, d], g, tokens) }
+    return tokens
   }
 
   /// Encodes voxel coordinates of points: coords [B, N, 3] in a patch of `size` → [B, N, 2F].

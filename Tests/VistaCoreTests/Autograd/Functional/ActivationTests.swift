@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import VistaCore
@@ -20,6 +21,22 @@ import TestSupport
     #expect(s[0] == 0.5 && s[1] > 0 && s[1] < 1e-30 && s[2] == 1)
     // gelu(1) = Φ(1) = 0.8413447.
     #expect(Swift.abs(gelu(Variable(Tensor([1]))).value.scalars[0] - 0.8413447) < 1e-6)
+  }
+
+  /// gelu's vectorizable erf stays within a few float ulps of erf in double everywhere.
+  @Test func erfRationalIsAccurateEverywhere() {
+    var worst = 0.0
+    var worstGelu = 0.0
+    for i in -80_000...80_000 {
+      let x = Float(i) * 1e-4  // −8 … 8
+      worst = Swift.max(worst, Swift.abs(Double(erfRational(x)) - erf(Double(x))))
+      let exact = 0.5 * Double(x) * (1 + erf(Double(x) / 2.0.squareRoot()))
+      let got = Double(GELUKernel()(x))
+      worstGelu = Swift.max(worstGelu, Swift.abs(got - exact) / Swift.max(1, Double(Swift.abs(x))))
+    }
+    #expect(worst < 5e-7, "erf max error \(worst)")
+    #expect(worstGelu < 4e-7, "gelu max error \(worstGelu) (relative to max(|x|, 1))")
+    #expect(erfRational(0) == 0 && erfRational(100) == 1 && erfRational(-100) == -1)
   }
 
   @Test func gradientsMatchFiniteDifferences() throws {
