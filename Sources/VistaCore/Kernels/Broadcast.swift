@@ -162,6 +162,7 @@ func broadcastCopy(_ x: Tensor, to shape: [Int]) -> Tensor {
 func stridedCopy(_ x: Tensor, plan: StridedPlan, outShape: [Int]) -> Tensor {
   let total = outShape.elementCount
   let s = plan.strides[0][plan.shape.count - 1]
+  if let t = transposeCopy(x, plan: plan, outShape: outShape) { return t }
   return Tensor(shape: outShape) { out in
     x.withUnsafeBufferPointer { px in
       let o = out.baseAddress!
@@ -176,6 +177,45 @@ func stridedCopy(_ x: Tensor, plan: StridedPlan, outShape: [Int]) -> Tensor {
             dst.update(repeating: src[0], count: n)
           } else {
             for i in 0..<n { dst[i] = src[i &* s] }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The gather when it is a (batched) transpose of the last two collapsed dimensions — plan shape
+/// [B, R, C] or [R, C] read with strides [sb, 1, sc] — copied in 32×32 tiles, so both sides stay in
+/// cache (element-by-element it jumps a whole row of the source per element). Nil for other plans.
+func transposeCopy(_ x: Tensor, plan: StridedPlan, outShape: [Int]) -> Tensor? {
+  let dims = plan.shape.count
+  guard dims == 2 || dims == 3 else { return nil }
+  let st = plan.strides[0]
+  let (rows, cols) = (plan.shape[dims - 2], plan.shape[dims - 1])
+  let (sr, sc) = (st[dims - 2], st[dims - 1])
+  guard sr == 1, sc >= rows, rows >= 8, cols >= 8 else { return nil }
+  let batch = dims == 3 ? plan.shape[0] : 1
+  let sb = dims == 3 ? st[0] : 0
+  let tile = 32
+  let rowTiles = (rows + tile - 1) / tile
+  return Tensor(shape: outShape) { out in
+    x.withUnsafeBufferPointer { px in
+      let o = out.baseAddress!
+      let p = px.baseAddress!
+      parallelRanges(batch * rowTiles, minChunk: max(1, 32_768 / (tile * cols))) { range in
+        for task in range {
+          let b = task / rowTiles
+          let i0 = (task - b * rowTiles) * tile
+          let i1 = min(rows, i0 + tile)
+          let src = p + b * sb
+          let dst = o + b * rows * cols
+          var j0 = 0
+          while j0 < cols {
+            let j1 = min(cols, j0 + tile)
+            for i in i0..<i1 {
+              for j in j0..<j1 { dst[i &* cols &+ j] = src[i &+ j &* sc] }
+            }
+            j0 = j1
           }
         }
       }

@@ -24,6 +24,28 @@ import TestSupport
     expectVistaError(["permute", "[2, 3, 2]"]) { try permute(x, [0, 0, 1]) }
   }
 
+  /// Transposes of the last two dimensions big enough for the tiled copy (partial 32×32 tiles,
+  /// batched and not, with a size-1 dimension merged away) match plain indexing.
+  @Test(arguments: [[3, 40, 50], [1, 48, 70], [2, 1, 33, 9]])
+  func tiledTransposeMatchesIndexing(_ shape: [Int]) throws {
+    let n = shape.elementCount
+    let x = Variable(try Tensor(shape: shape, scalars: (0..<n).map { Float($0) }))
+    let r = shape.count
+    let y = try transpose(x, r - 2, r - 1)
+    let (rows, cols) = (shape[r - 2], shape[r - 1])
+    let outer = n / (rows * cols)
+    var want = [Float](repeating: 0, count: n)
+    for b in 0..<outer {
+      for j in 0..<cols {
+        for i in 0..<rows { want[(b * cols + j) * rows + i] = Float((b * rows + i) * cols + j) }
+      }
+    }
+    #expect(y.value.scalars == want)
+    // These shapes take the tiled path (it returns nil for plans it does not cover).
+    let plan = StridedPlan(shape: [outer, cols, rows], strides: [[rows * cols, 1, cols]])
+    #expect(transposeCopy(x.value, plan: plan, outShape: y.shape) == y.value)
+  }
+
   @Test func concatAndSlice() throws {
     let a = Variable(try Tensor(shape: [2, 1], scalars: [1, 2]))
     let b = Variable(try Tensor(shape: [2, 2], scalars: [3, 4, 5, 6]))
