@@ -160,9 +160,9 @@ func broadcastCopy(_ x: Tensor, to shape: [Int]) -> Tensor {
 
 /// Gathers `x` through `plan` (one operand) into a new contiguous tensor of `outShape`.
 func stridedCopy(_ x: Tensor, plan: StridedPlan, outShape: [Int]) -> Tensor {
+  if let t = transposeCopy(x, plan: plan, outShape: outShape) { return t }
   let total = outShape.elementCount
   let s = plan.strides[0][plan.shape.count - 1]
-  if let t = transposeCopy(x, plan: plan, outShape: outShape) { return t }
   return Tensor(shape: outShape) { out in
     x.withUnsafeBufferPointer { px in
       let o = out.baseAddress!

@@ -94,15 +94,6 @@ struct ConvPlan {
   }
 }
 
-/// Runs `body(worker)` on every core (each worker's GEMMs run on its own thread, `serial: true`).
-func convWorkers(_ workers: Int, _ body: (Int) -> Void) {
-  if workers <= 1 {
-    body(0)
-    return
-  }
-  parallelFor(workers, body)
-}
-
 /// Bytes of extra workspace a conv with this geometry uses (the largest of its three passes;
 /// for pointwise convs only the weight-grad partials).
 public func conv3dWorkspaceBytes(_ g: Conv3dGeometry) -> Int {
@@ -129,7 +120,7 @@ public func conv3dForward(
   if g.isPointwise {
     // Each worker multiplies its own share of the voxels (no unfolding needed).
     let workers = outVox >= 4096 * parallelWorkers ? parallelWorkers : 1
-    convWorkers(workers) { t in
+    parallelFor(workers) { t in
       let v = convPart(outVox, workers, t)
       for n in 0..<g.batch {
         BLAS.sgemm(
@@ -147,7 +138,7 @@ public func conv3dForward(
     let wr = plan.reuseRows ? convRepacked(w, g) : []
     wr.withUnsafeBufferPointer { wrp in
       ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
-        convWorkers(plan.workers) { t in
+        parallelFor(plan.workers) { t in
           let col = ws + t * plan.bufferFloats
           let rows = plan.splitColumns ? convPart(totalRows, plan.workers, t) : 0..<totalRows
           let cos = plan.splitColumns ? 0..<g.outChannels : convPart(g.outChannels, plan.workers, t)
@@ -211,7 +202,7 @@ public func conv3dBackwardInput(
   let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     let workers = outVox >= 4096 * parallelWorkers ? parallelWorkers : 1
-    convWorkers(workers) { t in
+    parallelFor(workers) { t in
       let v = convPart(outVox, workers, t)
       for n in 0..<g.batch {
         BLAS.sgemm(
@@ -233,7 +224,7 @@ public func conv3dBackwardInput(
   let wr = plan.reuseRows ? convRepacked(w, g) : []
   wr.withUnsafeBufferPointer { wrp in
     ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
-      convWorkers(plan.workers) { t in
+      parallelFor(plan.workers) { t in
         let col = ws + t * plan.bufferFloats
         let cis = convPart(g.inChannels, plan.workers, t)
         if cis.isEmpty { return }
@@ -307,7 +298,7 @@ public func conv3dBackwardWeight(
   var dwr = plan.reuseRows ? [Float](repeating: 0, count: g.outChannels * g.colRows) : []
   dwr.withUnsafeMutableBufferPointer { dwrp in
     ConvWorkspace.shared.withBuffer(plan.bufferFloats * plan.workers) { ws in
-      convWorkers(plan.workers) { t in
+      parallelFor(plan.workers) { t in
         let col = ws + t * plan.bufferFloats
         // Few input channels: every worker unfolds all of them and owns some output channels.
         let cis = plan.splitColumns ? 0..<g.inChannels : convPart(g.inChannels, plan.workers, t)
@@ -376,7 +367,7 @@ func convPointwiseWeightGrad(
   let size = (cout * cin + 15) & ~15
   let workers = vox >= 4096 * parallelWorkers ? parallelWorkers : 1
   ConvWorkspace.shared.withBuffer(size * workers) { partials in
-    convWorkers(workers) { t in
+    parallelFor(workers) { t in
       let part = convPart(vox, workers, t)
       var beta: Float = 0
       for n in 0..<g.batch {
