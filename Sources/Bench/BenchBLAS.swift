@@ -8,10 +8,17 @@ enum BenchBLAS {
     for (label, m, n, k) in [("square 2048", 2048, 2048, 2048), ("conv fwd M=48 N=64^3 K=1296", 48, 262_144, 1296)] {
       print(String(format: "%-44@ %10.1f", label as NSString, sgemmGFLOPs(m: m, n: n, k: k)))
     }
+    // One core, square-ish C×C weights times C×n tiles: the Winograd products (ConvWinograd.swift).
+    for c in [48, 96, 192] {
+      for n in [128, 256, 512, 1024, 2048] {
+        let label = "1 core M=K=\(c) N=\(n)"
+        print(String(format: "%-44@ %10.1f", label as NSString, sgemmGFLOPs(m: c, n: n, k: c, serial: true)))
+      }
+    }
   }
 
   /// Median GFLOP/s of 5 timed `C = A·B` calls after one warm-up.
-  static func sgemmGFLOPs(m: Int, n: Int, k: Int) -> Double {
+  static func sgemmGFLOPs(m: Int, n: Int, k: Int, serial: Bool = false) -> Double {
     var rng = RandomGenerator(seed: 1)
     let a = Tensor.uniform([m, k], using: &rng)
     let b = Tensor.uniform([k, n], using: &rng)
@@ -22,7 +29,7 @@ enum BenchBLAS {
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in
-            BLAS.sgemm(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+            BLAS.sgemm(serial: serial, m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
           }
         }
       }

@@ -12,6 +12,7 @@ let suites: [String: ([String]) throws -> Void] = [
   "finetune": BenchFinetune.run,
   "model": BenchModel.run,
   "norm": BenchNorm.run,
+  "parity": BenchParity.run,
   "train": BenchTrain.run,
 ]
 

@@ -102,7 +102,13 @@ public func conv3dWorkspaceBytes(_ g: Conv3dGeometry) -> Int {
   }
   let f = ConvPlan.forward(g, override: nil)
   let b = ConvPlan.backward(g, override: nil)
-  return max(f.bufferFloats * f.workers, b.bufferFloats * b.workers) * MemoryLayout<Float>.size
+  var floats = max(f.bufferFloats * f.workers, b.bufferFloats * b.workers)
+  if g.usesWinograd {
+    // The transformed weights are a separate allocation of 64·Cout·Cin floats.
+    let w = WinogradPlan(g)
+    floats = max(floats, w.workerFloats * w.workers + 64 * g.outChannels * g.inChannels)
+  }
+  return floats * MemoryLayout<Float>.size
 }
 
 /// Forward conv3d: `y = conv(x, w) + bias`.
@@ -130,6 +136,8 @@ public func conv3dForward(
           ldc: outVox)
       }
     }
+  } else if chunkRows == nil && g.usesWinograd {
+    conv3dWinograd(x: x, weight: w, y: y, g)
   } else {
     let plan = ConvPlan.forward(g, override: chunkRows)
     let totalRows = g.outD * g.outH

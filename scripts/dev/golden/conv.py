@@ -22,6 +22,12 @@ CASES = [
     ("convt_k2s1", True, (1, 2, 4, 3, 5), (2, 3, 2, 2, 2), True, 1, 0, 0),
 ]
 
+# Forward-only cases for the Winograd kernel (ConvWinograd.swift): stride 1, k3, padding 1 with
+# channels ≥ 32, odd non-cubic sizes so edge tiles are clipped. Writes <case>_{x,w,b,y}.npy.
+WINOGRAD_CASES = [
+    ("conv_winograd", (1, 32, 5, 6, 7), (33, 32, 3, 3, 3)),
+]
+
 
 def generate(out_dir: pathlib.Path):
     torch.manual_seed(20261126)
@@ -40,3 +46,10 @@ def generate(out_dir: pathlib.Path):
             arrays.update(b=b, gb=b.grad)
         for key, t in arrays.items():
             np.save(out_dir / f"{name}_{key}.npy", t.detach().numpy().astype(np.float32))
+    for name, xs, ws in WINOGRAD_CASES:
+        x = torch.randn(xs, dtype=torch.float32)
+        w = torch.randn(ws, dtype=torch.float32) * 0.1
+        b = torch.randn(ws[0], dtype=torch.float32)
+        y = F.conv3d(x, w, b, stride=1, padding=1)
+        for key, t in {"x": x, "w": w, "b": b, "y": y}.items():
+            np.save(out_dir / f"{name}_{key}.npy", t.numpy().astype(np.float32))
