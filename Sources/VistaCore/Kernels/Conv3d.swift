@@ -222,6 +222,12 @@ public func conv3dBackwardInput(
     }
     return
   }
+  if !accumulate && chunkRows == nil && g.usesWinograd {
+    // A stride-1 same-padded conv's input gradient is the same kind of conv with the weight
+    // transposed and flipped.
+    conv3dWinograd(x: dy, weight: w, y: dx, g.winogradAdjoint, adjoint: true)
+    return
+  }
   if !accumulate { convZero(dx, count: g.batch * inSample) }
   var plan = ConvPlan.backward(g, override: chunkRows)
   // Fewer input channels than cores: one worker, whose (non-serial) GEMM splits over the cores.

@@ -40,12 +40,23 @@ extension Conv3dGeometry {
       && outChannels >= 32 && outVoxels >= 16 * 16 * 16
   }
 
+  /// The conv whose forward is this (stride-1, same-padded) conv's input gradient: channels
+  /// swapped, same size.
+  var winogradAdjoint: Conv3dGeometry {
+    Conv3dGeometry(
+      batch: batch, inChannels: outChannels, outChannels: inChannels, inSize: (outD, outH, outW),
+      kernel: kernel, stride: stride, padding: padding)
+  }
+
   /// Winograd tiles along depth, height and width.
   var winogradTiles: (d: Int, h: Int, w: Int) { ((outD + 1) / 2, (outH + 1) / 2, (outW + 1) / 2) }
 }
 
 /// The 64 transformed weight matrices `U[ξ] = (G w Gᵀ)[ξ]`, laid out `[64, Cout, Cin]`.
-func winogradWeights(_ w: UnsafePointer<Float>, cout: Int, cin: Int) -> [Float] {
+///
+/// `adjoint`: w is stored `[Cin, Cout, 3, 3, 3]` (the weight of the conv whose input gradient
+/// this is) and is used transposed and flipped: `w'[co, ci, k] = w[ci, co, 2 − k]` per axis.
+func winogradWeights(_ w: UnsafePointer<Float>, cout: Int, cin: Int, adjoint: Bool = false) -> [Float] {
   let pairs = cout * cin
   return [Float](unsafeUninitializedCapacity: 64 * pairs) { u, count in
     let up = UncheckedSendable(u.baseAddress!)
@@ -56,9 +67,11 @@ func winogradWeights(_ w: UnsafePointer<Float>, cout: Int, cin: Int) -> [Float] 
       a.withUnsafeMutableBufferPointer { a in
         b.withUnsafeMutableBufferPointer { b in
           for pair in convPart(pairs, parallelWorkers, t) {
-            let g = w + pair * 27
+            // Flipping every axis reverses the 27 taps.
+            let g = adjoint ? w + ((pair % cin) * cout + pair / cin) * 27 : w + pair * 27
+            @inline(__always) func tap(_ i: Int) -> Float { adjoint ? g[26 - i] : g[i] }
             for r in 0..<9 {
-              let (g0, g1, g2) = (g[3 * r], g[3 * r + 1], g[3 * r + 2])
+              let (g0, g1, g2) = (tap(3 * r), tap(3 * r + 1), tap(3 * r + 2))
               a[4 * r] = g0
               a[4 * r + 1] = 0.5 * (g0 + g1 + g2)
               a[4 * r + 2] = 0.5 * (g0 - g1 + g2)
@@ -123,10 +136,12 @@ struct WinogradPlan {
 
 /// Winograd forward conv (no bias): y `[N, Cout, D, H, W]` from x `[N, Cin, D, H, W]` and
 /// w `[Cout, Cin, 3, 3, 3]`; requires `g.usesWinograd`'s shape conditions (stride 1, k 3, pad 1).
-/// `tileRows` forces the tile rows per block (tests).
+/// `adjoint`: w is `[Cin, Cout, 3, 3, 3]` and is used transposed and flipped, which makes this the
+/// input gradient of that conv (x = its dy, y = its dx). `tileRows` forces the tile rows per
+/// block (tests).
 func conv3dWinograd(
   x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
-  _ g: Conv3dGeometry, tileRows: Int? = nil
+  _ g: Conv3dGeometry, adjoint: Bool = false, tileRows: Int? = nil
 ) {
   let (cin, cout) = (g.inChannels, g.outChannels)
   let tiles = g.winogradTiles
@@ -134,7 +149,7 @@ func conv3dWinograd(
   let (workers, blockRows, blockTiles) = (plan.workers, plan.blockRows, plan.blockTiles)
   let (rowFloats, inScratch, workerFloats) = (plan.rowFloats, plan.inScratch, plan.workerFloats)
   let tileRowCount = tiles.d * tiles.h
-  let u = winogradWeights(w, cout: cout, cin: cin)
+  let u = winogradWeights(w, cout: cout, cin: cin, adjoint: adjoint)
   u.withUnsafeBufferPointer { up in
     let u = up.baseAddress!
     ConvWorkspace.shared.withBuffer(workerFloats * workers) { ws in

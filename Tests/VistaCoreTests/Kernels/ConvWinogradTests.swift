@@ -24,6 +24,34 @@ func winogradValue(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: Conv3dGeometry, 
   return y
 }
 
+/// The input gradient of conv `g` through the Winograd kernel (transposed, flipped weight), or
+/// through conv3dBackwardInput with `chunkRows` (nil: its default routing).
+func winogradInputGrad(_ dy: Tensor, _ w: Tensor, _ g: Conv3dGeometry, tileRows: Int? = nil) -> Tensor {
+  var dx = Tensor(repeating: .nan, shape: convShapes(g).x)
+  dy.withUnsafeBufferPointer { pdy in
+    w.withUnsafeBufferPointer { pw in
+      dx.withUnsafeMutableBufferPointer { pdx in
+        conv3dWinograd(
+          x: pdy.baseAddress!, weight: pw.baseAddress!, y: pdx.baseAddress!, g.winogradAdjoint, adjoint: true,
+          tileRows: tileRows)
+      }
+    }
+  }
+  return dx
+}
+
+func backwardInput(_ dy: Tensor, _ w: Tensor, _ g: Conv3dGeometry, chunkRows: Int?) -> Tensor {
+  var dx = Tensor(repeating: .nan, shape: convShapes(g).x)
+  dy.withUnsafeBufferPointer { pdy in
+    w.withUnsafeBufferPointer { pw in
+      dx.withUnsafeMutableBufferPointer { pdx in
+        conv3dBackwardInput(dy: pdy.baseAddress!, weight: pw.baseAddress!, dx: pdx.baseAddress!, g, chunkRows: chunkRows)
+      }
+    }
+  }
+  return dx
+}
+
 @Suite struct ConvWinogradTests {
   /// Odd and even sizes (edge tiles clipped on every axis), batch 2, a single voxel, wide rows
   /// (8-tile vector loops plus tails), and forced block sizes that split tile rows unevenly.
@@ -42,6 +70,16 @@ func winogradValue(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: Conv3dGeometry, 
     let d = Conv3dTests.data(g, seed: UInt64(40 + i))
     expectClose(
       winogradValue(d.x, d.w, d.b, g, tileRows: rows), naiveConv(d.x, d.w, d.b, g), rtol: 1e-5, atol: 1e-5,
+      "\(g) tileRows \(String(describing: rows))")
+  }
+
+  /// The adjoint mode (transposed, flipped weight) is the conv's input gradient.
+  @Test(arguments: cases.indices)
+  func adjointIsTheInputGradient(_ i: Int) {
+    let (g, rows) = Self.cases[i]
+    let d = Conv3dTests.data(g, seed: UInt64(60 + i))
+    expectClose(
+      winogradInputGrad(d.dy, d.w, g, tileRows: rows), naiveConvInputGrad(d.dy, d.w, g), rtol: 1e-5, atol: 1e-5,
       "\(g) tileRows \(String(describing: rows))")
   }
 
@@ -66,6 +104,8 @@ func winogradValue(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: Conv3dGeometry, 
     let d = Conv3dTests.data(g, seed: 7)
     let direct = conv3dValueForTest(d.x, d.w, d.b, g, chunkRows: 64)
     expectRelativeClose(conv3dValue(d.x, d.w, d.b, g), direct, tol: 1e-5, "\(g)")
+    let dx = backwardInput(d.dy, d.w, g, chunkRows: nil)
+    expectRelativeClose(dx, backwardInput(d.dy, d.w, g, chunkRows: 64), tol: 1e-5, "input grad \(g)")
     // The workspace estimate covers the Winograd blocks and transformed weights.
     let plan = WinogradPlan(g)
     #expect(conv3dWorkspaceBytes(g) >= (plan.workerFloats * plan.workers + 64 * 32 * 40) * 4)
