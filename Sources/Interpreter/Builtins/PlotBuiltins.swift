@@ -2,6 +2,20 @@ import Foundation
 import Plot
 import VistaCore
 
+/// The figure model of a trainer's finished epochs: train and validation loss, validation Dice,
+/// learning rate.
+func trainingCurves(of trainer: Trainer, title: String?) throws -> TrainingCurves {
+  let h = trainer.history.filter { $0.epoch > 0 || !$0.trainLoss.isNaN }
+  guard !h.isEmpty else {
+    throw RuntimeFailure("plot_curves: the trainer has no finished epoch yet", argument: "source")
+  }
+  return TrainingCurves(
+    epochs: h.map { Double($0.epoch) }, trainLoss: h.map(\.trainLoss),
+    valLoss: h.map { $0.valLoss ?? .nan }, valDice: h.map { $0.valDice ?? .nan },
+    seconds: h.map(\.seconds), learningRate: h.map(\.lr),
+    title: title ?? "finetune \(trainer.model.config.name)")
+}
+
 extension BuiltinRegistry {
   /// plot_curves and plot_overlay (issue 7): PNG figures from a run or a case.
   mutating func installPlot() {
@@ -20,14 +34,7 @@ extension BuiltinRegistry {
         let title = a.has("title") ? try a.string("title") : nil
         switch a.value("source") {
         case .object(let t as TrainerObject):
-          let h = t.trainer.history.filter { $0.epoch > 0 || !$0.trainLoss.isNaN }
-          guard !h.isEmpty else {
-            throw RuntimeFailure("plot_curves: the trainer has no finished epoch yet", argument: "source")
-          }
-          curves = TrainingCurves(
-            epochs: h.map { Double($0.epoch) }, trainLoss: h.map(\.trainLoss),
-            valDice: h.map { $0.valDice ?? .nan }, seconds: h.map(\.seconds), learningRate: h.map(\.lr),
-            title: title ?? "finetune \(t.trainer.model.config.name)")
+          curves = try trainingCurves(of: t.trainer, title: title)
         case .string(let path):
           var resolved = a.interpreter.resolvePath(path)
           var isDir: ObjCBool = false

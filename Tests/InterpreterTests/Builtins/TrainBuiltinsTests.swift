@@ -39,6 +39,14 @@ import Testing
     #expect(lines.contains("float [3] float"))
     #expect(lines.contains("1"))
     #expect(try PNG.read(path: r.path("curves.png")).width > 100)
+    // The trainer's own curves carry the validation loss too (plot_curves(train, …)).
+    guard case .object(let t as TrainerObject)? = r.interpreter.globals.get("train") else {
+      Issue.record("train is not a Trainer")
+      return
+    }
+    let curves = try trainingCurves(of: t.trainer, title: nil)
+    #expect(curves.history.valLoss.contains { $0.isFinite && $0 > 0 })
+    #expect(curves.history.valLoss.count == curves.history.trainLoss.count)
   }
 
   @Test func interruptStopsAnEpochBetweenSteps() throws {
