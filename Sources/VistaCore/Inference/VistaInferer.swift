@@ -27,6 +27,7 @@ public func vistaSlidingWindow(
   } else if classes == nil {
     throw VistaError("segment: give classes, points, or both")
   }
+  let (headClasses, promptClass) = try inferencePrompts(model, classes: classes, withPoints: points != nil)
   let k = classes?.count ?? 1
   let size = Array(image.shape[2...])
   let roi = zip(options.roi, size).map { r, s in r <= 0 ? s : r }
@@ -47,13 +48,14 @@ public func vistaSlidingWindow(
         }
         var prompts: PointPrompts? = nil
         if let points, let pointLabels {
-          prompts = try windowPoints(points, pointLabels, start: start, padBefore: padBefore, roi: roi)
+          prompts = try windowPoints(
+            points, pointLabels, start: start, padBefore: padBefore, roi: roi, promptClass: promptClass)
         }
         let logits: Tensor
-        if classes == nil && prompts == nil {
+        if headClasses == nil && prompts == nil {
           logits = Tensor(repeating: VISTA3D.ninf, shape: [1, 1] + roi)
         } else {
-          logits = try model(Variable(window), classes: classes, points: prompts).value
+          logits = try model(Variable(window), classes: headClasses, points: prompts).value
         }
         guard logits.count == k * roiCount else {
           throw VistaError.badShape("segment (model output)", logits.shape, expected: "[\(k), 1] + roi")
@@ -65,11 +67,31 @@ public func vistaSlidingWindow(
   }
 }
 
+/// The class prompts for the class head and the prompt class for the point head, as the VISTA3D
+/// bundle's inferer sets them: with clicks the class also goes to the point head (`prompt_class`);
+/// a zero-shot class (above `lastSupported`, 132) has no trained class-head embedding, so it
+/// prompts the point head only — and without clicks it cannot segment anything, which is an error
+/// here (MONAI would return an empty mask).
+func inferencePrompts(_ model: VISTA3D, classes: [Int]?, withPoints: Bool) throws -> (
+  head: [Int]?, promptClass: [Int]?
+) {
+  guard let classes else { return (nil, nil) }
+  let last = model.config.lastSupported
+  let zeroShot = classes.filter { $0 > last }
+  if zeroShot.isEmpty { return (classes, withPoints ? classes : nil) }
+  guard withPoints else {
+    throw VistaError(
+      "segment: class \(zeroShot.map(String.init).joined(separator: ", ")) is zero-shot (above \(last)): "
+        + "VISTA3D segments it only from clicks; give points= and point_labels= with it")
+  }
+  return (nil, classes)
+}
+
 /// The clicks inside a window, in window coordinates (MONAI `update_point_to_patch`: strictly
-/// inside on every axis); nil when none is.
-func windowPoints(_ points: Tensor, _ labels: [Int], start: [Int], padBefore: [Int], roi: [Int]) throws
-  -> PointPrompts?
-{
+/// inside on every axis); nil when none is. `promptClass` goes with them to the point head.
+func windowPoints(
+  _ points: Tensor, _ labels: [Int], start: [Int], padBefore: [Int], roi: [Int], promptClass: [Int]? = nil
+) throws -> PointPrompts? {
   var coords: [Float] = []
   var kept: [Int32] = []
   for i in 0..<labels.count where labels[i] != -1 {
@@ -81,7 +103,7 @@ func windowPoints(_ points: Tensor, _ labels: [Int], start: [Int], padBefore: [I
   guard !kept.isEmpty else { return nil }
   return try PointPrompts(
     coords: try Tensor(shape: [1, kept.count, 3], scalars: coords),
-    labels: try IntTensor(shape: [1, kept.count], scalars: kept))
+    labels: try IntTensor(shape: [1, kept.count], scalars: kept), promptClass: promptClass)
 }
 
 /// VISTA3D logits computed only in `roi` windows centred on the clicks (MONAI's
@@ -104,6 +126,7 @@ public func vistaPointWindow(
   if let classes, classes.count != 1 {
     throw VistaError("segment: clicks prompt one object; give one class with points (got \(classes.count))")
   }
+  let (headClasses, promptClass) = try inferencePrompts(model, classes: classes, withPoints: true)
   let size = Array(image.shape[2...])
   let window = zip(roi, size).map { r, s in r <= 0 ? s : r }
   let clicks = (0..<points.shape[0]).map { i in (0..<3).map { points.scalars[i * 3 + $0] } }
@@ -112,12 +135,13 @@ public func vistaPointWindow(
     try pointWindowInference(image, roi: window, points: clicks) { patch, ranges, padded in
       let flat = try Tensor(shape: [padded.count, 3], scalars: padded.flatMap { $0 })
       let prompts = try windowPoints(
-        flat, labels, start: ranges.map(\.lowerBound), padBefore: [0, 0, 0], roi: ranges.map(\.count))
+        flat, labels, start: ranges.map(\.lowerBound), padBefore: [0, 0, 0], roi: ranges.map(\.count),
+        promptClass: promptClass)
       guard let prompts else {
         // Only reachable when every click in this window is a padding label (−1).
         return Tensor(repeating: VISTA3D.ninf, shape: [1, 1] + ranges.map(\.count))
       }
-      return try model(Variable(patch), classes: classes, points: prompts).value
+      return try model(Variable(patch), classes: headClasses, points: prompts).value
     }
   }
 }

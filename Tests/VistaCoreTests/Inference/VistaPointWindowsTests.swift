@@ -52,4 +52,38 @@ import Testing
       #expect(v.isFinite && v > -100, "x \(x): \(v)")
     }
   }
+
+  /// As the bundle's inferer: a zero-shot class (> 132) with clicks prompts the point head only
+  /// (prompt_class), never the class head; without clicks it is an error that says so.
+  @Test func zeroShotClassPromptsThePointHeadOnly() throws {
+    let model = VISTA3D(.tiny, seed: 2)
+    var rng = RandomGenerator(seed: 7)
+    let image = Tensor.uniform([1, 1, 16, 16, 16], low: 0, high: 1, using: &rng)
+    let click: [Float] = [8, 7, 9]
+    let out = try vistaPointWindow(
+      model, image: image, classes: [140], points: try Tensor(shape: [1, 3], scalars: click), pointLabels: [1],
+      roi: [16, 16, 16])
+    let prompts = try PointPrompts(
+      coords: try Tensor(shape: [1, 1, 3], scalars: click), labels: try IntTensor(shape: [1, 1], scalars: [1]),
+      promptClass: [140])
+    let direct = try GradMode.withNoGrad { try model(Variable(image), classes: nil, points: prompts).value }
+    expectClose(out, direct, rtol: 1e-5, atol: 1e-5, "zero-shot window")
+    // The supported-class token differs from the zero-shot one, so the prompt class did matter.
+    let supported = try GradMode.withNoGrad {
+      try model(Variable(image), classes: nil, points: try PointPrompts(coords: prompts.coords, labels: prompts.labels)).value
+    }
+    #expect(zip(out.scalars, supported.scalars).contains { abs($0 - $1) > 1e-4 })
+    let sliding = try vistaSlidingWindow(
+      model, image: image, classes: [140], points: try Tensor(shape: [1, 3], scalars: click), pointLabels: [1],
+      options: SlidingWindowOptions(roi: [16, 16, 16]))
+    expectClose(sliding, direct, rtol: 1e-5, atol: 1e-5, "zero-shot sliding window")
+    #expect(throws: VistaError.self) {
+      try vistaSlidingWindow(model, image: image, classes: [3, 140], options: SlidingWindowOptions(roi: [16, 16, 16]))
+    }
+    do {
+      _ = try vistaSlidingWindow(model, image: image, classes: [140], options: SlidingWindowOptions(roi: [16, 16, 16]))
+    } catch {
+      #expect("\(error)".contains("zero-shot") && "\(error)".contains("140"))
+    }
+  }
 }
