@@ -152,7 +152,8 @@ extension BuiltinRegistry {
             "with clicks, compute only roi windows centred on them; the rest is 255 (default: point-only prompts)"),
           Param("label_id", .int, default: .int(1), "the id a clicks-only result is labelled with (e.g. 3 = spleen)"),
         ],
-        summary: "Sliding-window segmentation; returns a label Volume of class ids on the input's grid.",
+        summary: "Sliding-window segmentation; returns a label Volume of class ids on the input's grid. "
+          + "With a class and clicks, the clicks edit the class result in the connected regions they touch (as MONAI).",
         example: "seg = model.segment(case, classes=[3])"
       ) { a in
         let m = try model(a)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// 3-D connected components (26-neighbourhood, skimage `label(connectivity=3)`) and MONAI's
 /// `keep_components_with_positive_points` post-processing for click prompts.
 
@@ -107,4 +109,87 @@ public func keepComponentsWithPositivePoints(
     }
   }
   return out
+}
+
+/// MONAI's `keep_merge_components_with_points` for one object: the union of the components of
+/// `positive` picked by clicks labelled 1 or 3 and of `negative` picked by clicks labelled 0 or 2.
+/// A click picks the highest-numbered component within `margins − 1` voxels (the first margin,
+/// from 0, whose cube around the rounded click touches one); other labels are skipped.
+func keepMergeComponentsWithPoints(
+  positive: [Bool], negative: [Bool], shape: [Int], clicks: [[Float]], labels: [Int], margins: Int = 3
+) throws -> [Bool] {
+  let (pos, _) = try connectedComponents(positive, shape: shape)
+  let (neg, _) = try connectedComponents(negative, shape: shape)
+  var keep = [Bool](repeating: false, count: positive.count)
+  for (p, label) in zip(clicks, labels) {
+    let features: [Int32]
+    switch label {
+    case 1, 3: features = pos
+    case 0, 2: features = neg
+    default: continue
+    }
+    let c = p.map { Int($0.rounded(.toNearestOrEven)) }
+    for margin in 0..<margins {
+      let lo = (0..<3).map { max(c[$0] - margin, 0) }
+      let hi = (0..<3).map { min(c[$0] + margin + 1, shape[$0]) }
+      var best: Int32 = 0
+      if (0..<3).allSatisfy({ lo[$0] < hi[$0] }) {
+        for x in lo[0]..<hi[0] {
+          for y in lo[1]..<hi[1] {
+            for z in lo[2]..<hi[2] { best = max(best, features[(x * shape[1] + y) * shape[2] + z]) }
+          }
+        }
+      }
+      if best > 0 {
+        for v in features.indices where features[v] == best { keep[v] = true }
+        break
+      }
+    }
+  }
+  return keep
+}
+
+/// MONAI's `VISTA3D.connected_components_combine` for one object: how class-prompt logits are
+/// edited by clicks when the forward runs in a (sliding or click-centred) window.
+///
+/// With s = sigmoid(logits) (NaN read as −9999) and the clicked region P = sigmoid(pointLogits) > ½,
+/// the voxels to add are P where s ≤ ½ (anywhere in P when a click already lies inside s > 0), the
+/// voxels to remove are s > ½ outside P; only their components that hold a matching click change,
+/// and there (and at NaN voxels) the point logits replace the class logits. NaN stays NaN, as in
+/// MONAI's arithmetic. logits, pointLogits: `[1, 1, X, Y, Z]`; clicks in voxel coordinates.
+public func connectedComponentsCombine(
+  _ logits: Tensor, _ pointLogits: Tensor, clicks: [[Float]], labels: [Int]
+) throws -> Tensor {
+  guard logits.rank == 5, logits.shape[0] == 1, logits.shape[1] == 1, pointLogits.shape == logits.shape,
+    clicks.count == labels.count, clicks.allSatisfy({ $0.count == 3 })
+  else {
+    throw VistaError.shapeMismatch(
+      "connectedComponentsCombine", logits.shape, pointLogits.shape,
+      expected: "logits and point logits [1, 1, X, Y, Z] and one label per click [x, y, z]")
+  }
+  let shape = Array(logits.shape[2...])
+  let a = logits.scalars
+  let b = pointLogits.scalars
+  func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+  let s = a.map { sigmoid($0.isNaN ? VISTA3D.ninf : $0) }
+  let clicked = b.map { sigmoid($0) > 0.5 }
+  // A click inside the class result (logit > 0 at its rounded voxel; out-of-range clicks count
+  // as outside) lets the whole clicked region be added.
+  let inside = clicks.contains { p in
+    let c = p.map { Int($0.rounded(.toNearestOrEven)) }
+    guard zip(c, shape).allSatisfy({ $0 >= 0 && $0 < $1 }) else { return false }
+    return a[(c[0] * shape[1] + c[1]) * shape[2] + c[2]] > 0
+  }
+  let add = s.indices.map { (s[$0] <= 0.5 || inside) && clicked[$0] }
+  let remove = s.indices.map { s[$0] > 0.5 && !clicked[$0] }
+  let cc = try keepMergeComponentsWithPoints(
+    positive: add, negative: remove, shape: shape, clicks: clicks, labels: labels)
+  var out = [Float](repeating: 0, count: a.count)
+  for v in a.indices {
+    let isNaN = a[v].isNaN
+    let point = isNaN && clicked[v] && !cc[v] ? -1 : b[v]
+    let w: Float = isNaN || cc[v] ? 1 : 0
+    out[v] = a[v] * (1 - w) + w * point
+  }
+  return try Tensor(shape: logits.shape, scalars: out)
 }

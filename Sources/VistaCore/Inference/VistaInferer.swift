@@ -55,7 +55,7 @@ public func vistaSlidingWindow(
         if headClasses == nil && prompts == nil {
           logits = Tensor(repeating: VISTA3D.ninf, shape: [1, 1] + roi)
         } else {
-          logits = try model(Variable(window), classes: headClasses, points: prompts).value
+          logits = try windowLogits(model, window, classes: headClasses, prompts: prompts)
         }
         guard logits.count == k * roiCount else {
           throw VistaError.badShape("segment (model output)", logits.shape, expected: "[\(k), 1] + roi")
@@ -65,6 +65,23 @@ public func vistaSlidingWindow(
       return try Tensor(shape: [starts.count, k] + roi, scalars: outputs)
     }
   }
+}
+
+/// VISTA3D on one window, as MONAI's forward with `patch_coords`: class prompts and clicks
+/// together merge by `connectedComponentsCombine` (not the whole-image `gaussian_combine`); the
+/// encoder runs once for both heads.
+func windowLogits(_ model: VISTA3D, _ window: Tensor, classes: [Int]?, prompts: PointPrompts?) throws -> Tensor {
+  let x = Variable(window)
+  guard let classes, let prompts else { return try model(x, classes: classes, points: prompts).value }
+  guard classes.count == 1, prompts.coords.shape[0] == 1 else {
+    throw VistaError("segment: clicks prompt one object; give one class with points (got \(classes.count))")
+  }
+  let embedding = try model.embed(x)
+  let auto = try model(x, classes: classes, cache: embedding).value
+  let point = try model(x, points: prompts, cache: embedding).value
+  let n = prompts.coords.shape[1]
+  let clicks = (0..<n).map { i in (0..<3).map { prompts.coords.scalars[i * 3 + $0] } }
+  return try connectedComponentsCombine(auto, point, clicks: clicks, labels: prompts.labels.scalars.map { Int($0) })
 }
 
 /// The class prompts for the class head and the prompt class for the point head, as the VISTA3D
@@ -141,7 +158,7 @@ public func vistaPointWindow(
         // Only reachable when every click in this window is a padding label (−1).
         return Tensor(repeating: VISTA3D.ninf, shape: [1, 1] + ranges.map(\.count))
       }
-      return try model(Variable(patch), classes: headClasses, points: prompts).value
+      return try windowLogits(model, patch, classes: headClasses, prompts: prompts)
     }
   }
 }
