@@ -4,7 +4,7 @@
 Each module in scripts/dev/golden/ defines `generate(out_dir: pathlib.Path)` and writes small .npy/.pt files under
 Tests/VistaCoreTests/Golden/<module name>/. Run from the repository root:
 
-    python3 -m venv .venv-ref && .venv-ref/bin/pip install torch monai einops nibabel
+    python3 -m venv .venv-ref && .venv-ref/bin/pip install torch monai einops nibabel scikit-image
     .venv-ref/bin/python scripts/dev/make_golden.py            # all
     .venv-ref/bin/python scripts/dev/make_golden.py conv ops   # some
 
