@@ -173,8 +173,9 @@ public func connectedComponentsCombine(
   func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
   let s = a.map { sigmoid($0.isNaN ? VISTA3D.ninf : $0) }
   let clicked = b.map { sigmoid($0) > 0.5 }
-  // A click inside the class result (logit > 0 at its rounded voxel; out-of-range clicks count
-  // as outside) lets the whole clicked region be added.
+  // A click inside the class result (logit > 0 at its rounded voxel) lets the whole clicked
+  // region be added. A click rounding outside the volume counts as outside (MONAI would fail
+  // there or wrap a negative index); the inferers only pass clicks strictly inside the window.
   let inside = clicks.contains { p in
     let c = p.map { Int($0.rounded(.toNearestOrEven)) }
     guard zip(c, shape).allSatisfy({ $0 >= 0 && $0 < $1 }) else { return false }

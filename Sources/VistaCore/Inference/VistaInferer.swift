@@ -27,7 +27,7 @@ public func vistaSlidingWindow(
   } else if classes == nil {
     throw VistaError("segment: give classes, points, or both")
   }
-  let (headClasses, promptClass) = try inferencePrompts(model, classes: classes, withPoints: points != nil)
+  let (headClasses, promptClass) = inferencePrompts(model, classes: classes, withPoints: points != nil)
   let k = classes?.count ?? 1
   let size = Array(image.shape[2...])
   let roi = zip(options.roi, size).map { r, s in r <= 0 ? s : r }
@@ -85,23 +85,16 @@ func windowLogits(_ model: VISTA3D, _ window: Tensor, classes: [Int]?, prompts: 
 }
 
 /// The class prompts for the class head and the prompt class for the point head, as the VISTA3D
-/// bundle's inferer sets them: with clicks the class also goes to the point head (`prompt_class`);
-/// a zero-shot class (above `lastSupported`, 132) has no trained class-head embedding, so it
-/// prompts the point head only — and without clicks it cannot segment anything, which is an error
-/// here (MONAI would return an empty mask).
-func inferencePrompts(_ model: VISTA3D, classes: [Int]?, withPoints: Bool) throws -> (
+/// bundle's inferer sets them when clicks are given: the class also goes to the point head
+/// (`prompt_class`), and a zero-shot class (above `lastSupported`, 132) prompts the point head only.
+/// Without clicks the classes go to the class head as they are (a class above 132 is only
+/// meaningful there once finetuned; MONAI's inferer would return an empty mask instead).
+func inferencePrompts(_ model: VISTA3D, classes: [Int]?, withPoints: Bool) -> (
   head: [Int]?, promptClass: [Int]?
 ) {
-  guard let classes else { return (nil, nil) }
-  let last = model.config.lastSupported
-  let zeroShot = classes.filter { $0 > last }
-  if zeroShot.isEmpty { return (classes, withPoints ? classes : nil) }
-  guard withPoints else {
-    throw VistaError(
-      "segment: class \(zeroShot.map(String.init).joined(separator: ", ")) is zero-shot (above \(last)): "
-        + "VISTA3D segments it only from clicks; give points= and point_labels= with it")
-  }
-  return (nil, classes)
+  guard let classes, withPoints else { return (classes, nil) }
+  if classes.contains(where: { $0 > model.config.lastSupported }) { return (nil, classes) }
+  return (classes, classes)
 }
 
 /// The clicks inside a window, in window coordinates (MONAI `update_point_to_patch`: strictly
@@ -143,7 +136,7 @@ public func vistaPointWindow(
   if let classes, classes.count != 1 {
     throw VistaError("segment: clicks prompt one object; give one class with points (got \(classes.count))")
   }
-  let (headClasses, promptClass) = try inferencePrompts(model, classes: classes, withPoints: true)
+  let (headClasses, promptClass) = inferencePrompts(model, classes: classes, withPoints: true)
   let size = Array(image.shape[2...])
   let window = zip(roi, size).map { r, s in r <= 0 ? s : r }
   let clicks = (0..<points.shape[0]).map { i in (0..<3).map { points.scalars[i * 3 + $0] } }

@@ -39,6 +39,10 @@ import Testing
       (try model(Variable(image), classes: [3]).value, try model(Variable(image), points: prompts).value)
     }
     let expected = try connectedComponentsCombine(auto, point, clicks: [click], labels: [1])
+    // The click changed the class result, and not the way the whole-image gaussian blend does.
+    let gaussian = try GradMode.withNoGrad { try model(Variable(image), classes: [3], points: prompts).value }
+    #expect(zip(expected.scalars, auto.scalars).contains { $0 != $1 }, "the click must edit the class result")
+    #expect(zip(expected.scalars, gaussian.scalars).contains { abs($0 - $1) > 1e-3 })
     let sliding = try vistaSlidingWindow(
       model, image: image, classes: [3], points: try Tensor(shape: [1, 3], scalars: click), pointLabels: [1],
       options: SlidingWindowOptions(roi: [16, 16, 16]))

@@ -104,6 +104,8 @@ func backwardInput(_ dy: Tensor, _ w: Tensor, _ g: Conv3dGeometry, chunkRows: In
     let d = Conv3dTests.data(g, seed: 7)
     let direct = conv3dValueForTest(d.x, d.w, d.b, g, chunkRows: 64)
     expectRelativeClose(conv3dValue(d.x, d.w, d.b, g), direct, tol: 1e-5, "\(g)")
+    // The kernel itself, whatever VISTA_CONV_WINOGRAD says.
+    expectRelativeClose(winogradValue(d.x, d.w, d.b, g), direct, tol: 1e-5, "kernel \(g)")
     let dx = backwardInput(d.dy, d.w, g, chunkRows: nil)
     expectRelativeClose(dx, backwardInput(d.dy, d.w, g, chunkRows: 64), tol: 1e-5, "input grad \(g)")
     // The workspace estimate covers the Winograd blocks and transformed weights.
