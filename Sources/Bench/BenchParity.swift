@@ -3,8 +3,20 @@ import VistaCore
 
 /// `vista-bench parity [folder]`: vista3d132 on the files scripts/dev/check_model_parity.py wrote
 /// (MONAI's seeded state_dict, a 64³ image, MONAI's class-3 and centre-click logits); prints
-/// max|ours − MONAI| / max|MONAI| for each prompt.
+/// max|ours − MONAI| / max|MONAI| for each prompt, and for the gradients of
+/// mean(sigmoid(class logits) · target) with respect to the conv weights the script saved.
 enum BenchParity {
+  /// max|a − b| / max|b|.
+  static func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+    var maxDiff = 0.0
+    var maxRef = 0.0
+    for (x, y) in zip(a, b) {
+      maxDiff = max(maxDiff, abs(x - y))
+      maxRef = max(maxRef, abs(y))
+    }
+    return maxDiff / maxRef
+  }
+
   static func run(_ args: [String]) throws {
     let dir = args.first ?? "/tmp/vista_parity"
     let model = try VISTA3D.load(.vista3d132, checkpoint: "\(dir)/model.pt")
@@ -27,6 +39,26 @@ enum BenchParity {
         maxRef = max(maxRef, abs(b))
       }
       print(String(format: "%-5@ max|ours − MONAI| %.3g, max|MONAI| %.4g, relative %.3g", mode as NSString, maxDiff, maxRef, maxDiff / maxRef))
+    }
+    let target = Variable(try NPY.readTensor(URL(fileURLWithPath: "\(dir)/target.npy")))
+    let loss = try mean(sigmoid(try model(x, classes: [3])) * target)
+    try loss.backward()
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("grad_") }.sorted()
+    for file in files {
+      let key = String(file.dropFirst(5).dropLast(4))
+      guard let p = model.parameters.first(where: { $0.name == key }), let grad = p.grad else {
+        throw VistaError("\(key): no such parameter, or it has no gradient")
+      }
+      let monai = try NPY.readTensor(URL(fileURLWithPath: "\(dir)/\(file)")).scalars.map(Double.init)
+      var line = String(format: "grad %@: vs MONAI %.3g", key as NSString, relativeError(grad.scalars.map(Double.init), monai))
+      let f64 = "\(dir)/grad64_\(key).npy"
+      if FileManager.default.fileExists(atPath: f64) {
+        let exact = try NPY.readTensor(URL(fileURLWithPath: f64)).scalars.map(Double.init)
+        line += String(
+          format: "; vs float64: ours %.3g, MONAI float32 %.3g", relativeError(grad.scalars.map(Double.init), exact),
+          relativeError(monai, exact))
+      }
+      print(line)
     }
   }
 }

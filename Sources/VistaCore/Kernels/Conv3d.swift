@@ -104,9 +104,13 @@ public func conv3dWorkspaceBytes(_ g: Conv3dGeometry) -> Int {
   let b = ConvPlan.backward(g, override: nil)
   var floats = max(f.bufferFloats * f.workers, b.bufferFloats * b.workers)
   if g.usesWinograd {
-    // The transformed weights are a separate allocation of 64·Cout·Cin floats.
+    // Forward and input grad: the transformed weights are a separate allocation of 64·Cout·Cin
+    // floats. Weight grad: each worker also keeps a 64·Cout·Cin partial sum.
     let w = WinogradPlan(g)
-    floats = max(floats, w.workerFloats * w.workers + 64 * g.outChannels * g.inChannels)
+    let pairs = 64 * g.outChannels * g.inChannels
+    floats = max(floats, w.workerFloats * w.workers + pairs)
+    let gradScratch = 16 * winogradGradRowFloats(g.winogradTiles.w) + g.outW + 16
+    floats = max(floats, (w.workerFloats + pairs + gradScratch + 15) / 16 * 16 * w.workers)
   }
   return floats * MemoryLayout<Float>.size
 }
@@ -302,6 +306,10 @@ public func conv3dBackwardWeight(
   let (k, outW) = (g.kernel, g.outW)
   if g.isPointwise {
     convPointwiseWeightGrad(x: x, dy: dy, dw: dw, g, accumulate: accumulate)
+    return
+  }
+  if chunkRows == nil && g.usesWinograd {
+    conv3dWinogradWeightGrad(x: x, dy: dy, dw: dw, g, accumulate: accumulate)
     return
   }
   let plan = ConvPlan.backward(g, override: chunkRows)

@@ -83,6 +83,34 @@ func backwardInput(_ dy: Tensor, _ w: Tensor, _ g: Conv3dGeometry, chunkRows: In
       "\(g) tileRows \(String(describing: rows))")
   }
 
+  /// The Winograd weight gradient (the forward's adjoint) against the direct loop, overwriting and
+  /// accumulating.
+  @Test(arguments: cases.indices)
+  func weightGradMatchesDirectLoop(_ i: Int) {
+    let (g, rows) = Self.cases[i]
+    let d = Conv3dTests.data(g, seed: UInt64(80 + i))
+    let expected = naiveConvWeightGrad(d.x, d.dy, g)
+    var dw = Tensor(repeating: .nan, shape: convShapes(g).w)
+    d.x.withUnsafeBufferPointer { px in
+      d.dy.withUnsafeBufferPointer { pdy in
+        dw.withUnsafeMutableBufferPointer { pdw in
+          conv3dWinogradWeightGrad(x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, tileRows: rows)
+        }
+      }
+    }
+    // Sums over every voxel (up to ~2,000 products here) in float: a looser absolute bound.
+    expectClose(dw, expected, rtol: 1e-5, atol: 1e-4, "\(g) tileRows \(String(describing: rows))")
+    var twice = dw
+    d.x.withUnsafeBufferPointer { px in
+      d.dy.withUnsafeBufferPointer { pdy in
+        twice.withUnsafeMutableBufferPointer { pdw in
+          conv3dWinogradWeightGrad(x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, accumulate: true)
+        }
+      }
+    }
+    expectClose(twice, Tensor(unchecked: expected.shape, expected.scalars.map { $0 * 2 }), rtol: 1e-5, atol: 2e-4, "accumulated \(g)")
+  }
+
   @Test func matchesPyTorch() throws {
     func load(_ key: String) throws -> Tensor {
       try NPY.readTensor(Fixtures.golden("conv/conv_winograd_\(key).npy"))
@@ -106,6 +134,16 @@ func backwardInput(_ dy: Tensor, _ w: Tensor, _ g: Conv3dGeometry, chunkRows: In
     expectRelativeClose(conv3dValue(d.x, d.w, d.b, g), direct, tol: 1e-5, "\(g)")
     // The kernel itself, whatever VISTA_CONV_WINOGRAD says.
     expectRelativeClose(winogradValue(d.x, d.w, d.b, g), direct, tol: 1e-5, "kernel \(g)")
+    let dw = conv3dWeightGrad(d.x, d.dy, g)
+    var directDW = Tensor(repeating: .nan, shape: convShapes(g).w)
+    d.x.withUnsafeBufferPointer { px in
+      d.dy.withUnsafeBufferPointer { pdy in
+        directDW.withUnsafeMutableBufferPointer { pdw in
+          conv3dBackwardWeight(x: px.baseAddress!, dy: pdy.baseAddress!, dw: pdw.baseAddress!, g, chunkRows: 64)
+        }
+      }
+    }
+    expectRelativeClose(dw, directDW, tol: 1e-5, "weight grad \(g)")
     let dx = backwardInput(d.dy, d.w, g, chunkRows: nil)
     expectRelativeClose(dx, backwardInput(d.dy, d.w, g, chunkRows: 64), tol: 1e-5, "input grad \(g)")
     // The workspace estimate covers the Winograd blocks and transformed weights.
