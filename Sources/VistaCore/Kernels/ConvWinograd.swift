@@ -134,6 +134,40 @@ struct WinogradPlan {
   }
 }
 
+extension WinogradPlan {
+  /// Calls `body(n, rows)` for every sample n and every block of worker `t`'s tile rows.
+  @inline(__always)
+  func forEachBlock(_ g: Conv3dGeometry, worker t: Int, _ body: (Int, Range<Int>) -> Void) {
+    let tiles = g.winogradTiles
+    let mine = convPart(tiles.d * tiles.h, workers, t)
+    for n in 0..<g.batch {
+      var q0 = mine.lowerBound
+      while q0 < mine.upperBound {
+        let q1 = min(mine.upperBound, q0 + blockRows)
+        body(n, q0..<q1)
+        q0 = q1
+      }
+    }
+  }
+}
+
+/// Transforms the input patches of tile rows `rows` of every channel of one sample `xs` into
+/// V `[64, Cin, blockTiles]`.
+@inline(__always)
+func winogradInputBlock(
+  _ xs: UnsafePointer<Float>, _ g: Conv3dGeometry, rows: Range<Int>, blockTiles: Int,
+  scratch: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+) {
+  let tiles = g.winogradTiles
+  for ci in 0..<g.inChannels {
+    for q in rows {
+      winogradInputRow(
+        xs + ci * g.inVoxels, g, td: q / tiles.h, th: q % tiles.h, scratch: scratch,
+        v: v + ci * blockTiles + (q - rows.lowerBound) * tiles.w, ld: g.inChannels * blockTiles)
+    }
+  }
+}
+
 /// Winograd forward conv (no bias): y `[N, Cout, D, H, W]` from x `[N, Cin, D, H, W]` and
 /// w `[Cout, Cin, 3, 3, 3]`; requires `g.usesWinograd`'s shape conditions (stride 1, k 3, pad 1).
 /// `adjoint`: w is `[Cin, Cout, 3, 3, 3]` and is used transposed and flipped, which makes this the
@@ -146,9 +180,8 @@ func conv3dWinograd(
   let (cin, cout) = (g.inChannels, g.outChannels)
   let tiles = g.winogradTiles
   let plan = WinogradPlan(g, tileRows: tileRows)
-  let (workers, blockRows, blockTiles) = (plan.workers, plan.blockRows, plan.blockTiles)
+  let (workers, blockTiles) = (plan.workers, plan.blockTiles)
   let (rowFloats, inScratch, workerFloats) = (plan.rowFloats, plan.inScratch, plan.workerFloats)
-  let tileRowCount = tiles.d * tiles.h
   let u = winogradWeights(w, cout: cout, cin: cin, adjoint: adjoint)
   u.withUnsafeBufferPointer { up in
     let u = up.baseAddress!
@@ -160,35 +193,22 @@ func conv3dWinograd(
         let rowBuf = m + 64 * cout * blockTiles
         let outBuf = rowBuf + inScratch
         (rowBuf + 32 * rowFloats).update(repeating: 0, count: g.inW)
-        let mine = convPart(tileRowCount, workers, t)
-        for n in 0..<g.batch {
-          let xs = x + n * cin * g.inVoxels
+        plan.forEachBlock(g, worker: t) { n, rows in
+          let nt = rows.count * tiles.w
+          winogradInputBlock(x + n * cin * g.inVoxels, g, rows: rows, blockTiles: blockTiles, scratch: rowBuf, v: v)
+          for xi in 0..<64 {
+            BLAS.sgemm(
+              serial: workers > 1, m: cout, n: nt, k: cin, a: u + xi * cout * cin, lda: cin,
+              b: v + xi * cin * blockTiles, ldb: blockTiles, c: m + xi * cout * blockTiles,
+              ldc: blockTiles)
+          }
           let ys = y + n * cout * g.outVoxels
-          var q0 = mine.lowerBound
-          while q0 < mine.upperBound {
-            let q1 = min(mine.upperBound, q0 + blockRows)
-            let nt = (q1 - q0) * tiles.w
-            for ci in 0..<cin {
-              for q in q0..<q1 {
-                winogradInputRow(
-                  xs + ci * g.inVoxels, g, td: q / tiles.h, th: q % tiles.h, scratch: rowBuf,
-                  v: v + ci * blockTiles + (q - q0) * tiles.w, ld: cin * blockTiles)
-              }
+          for co in 0..<cout {
+            for q in rows {
+              winogradOutputRow(
+                m + co * blockTiles + (q - rows.lowerBound) * tiles.w, ld: cout * blockTiles, g,
+                td: q / tiles.h, th: q % tiles.h, scratch: outBuf, y: ys + co * g.outVoxels)
             }
-            for xi in 0..<64 {
-              BLAS.sgemm(
-                serial: workers > 1, m: cout, n: nt, k: cin, a: u + xi * cout * cin, lda: cin,
-                b: v + xi * cin * blockTiles, ldb: blockTiles, c: m + xi * cout * blockTiles,
-                ldc: blockTiles)
-            }
-            for co in 0..<cout {
-              for q in q0..<q1 {
-                winogradOutputRow(
-                  m + co * blockTiles + (q - q0) * tiles.w, ld: cout * blockTiles, g,
-                  td: q / tiles.h, th: q % tiles.h, scratch: outBuf, y: ys + co * g.outVoxels)
-              }
-            }
-            q0 = q1
           }
         }
       }
@@ -207,6 +227,32 @@ func conv3dWinograd(
 }
 @inline(__always) private func store16(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
+
+/// Bᵀ along one axis, element by element over `count` floats: from the four rows x0…x3 at
+/// consecutive positions to x0 − x2, x1 + x2, x2 − x1, x1 − x3.
+@inline(__always)
+func winogradBT(
+  _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ x2: UnsafePointer<Float>, _ x3: UnsafePointer<Float>,
+  into y0: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
+  _ y3: UnsafeMutablePointer<Float>, count: Int
+) {
+  var k = 0
+  while k + 8 <= count {
+    let (a, b, c, d) = (load8(x0 + k), load8(x1 + k), load8(x2 + k), load8(x3 + k))
+    store8(y0 + k, a - c)
+    store8(y1 + k, b + c)
+    store8(y2 + k, c - b)
+    store8(y3 + k, b - d)
+    k += 8
+  }
+  while k < count {
+    y0[k] = x0[k] - x2[k]
+    y1[k] = x1[k] + x2[k]
+    y2[k] = x2[k] - x1[k]
+    y3[k] = x1[k] - x3[k]
+    k += 1
+  }
 }
 
 /// Floats of one padded scratch row for tiles `tw` wide: `2·tw + 2` rounded up to 8.
@@ -230,7 +276,6 @@ func winogradInputRow(
   let s = scratch
   let r = scratch + 16 * p
   let zero = UnsafePointer(scratch + 32 * p)
-  let wVec = inW & ~7
   for j in 0..<4 {
     let h = 2 * th - 1 + j
     let inside = h >= 0 && h < inH
@@ -240,22 +285,7 @@ func winogradInputRow(
     }
     let (x0, x1, x2, x3) = (row(0), row(1), row(2), row(3))
     let (s0, s1, s2, s3) = (s + j * 4 * p + 1, s + (j * 4 + 1) * p + 1, s + (j * 4 + 2) * p + 1, s + (j * 4 + 3) * p + 1)
-    var w = 0
-    while w < wVec {
-      let (a, b, c, d) = (load8(x0 + w), load8(x1 + w), load8(x2 + w), load8(x3 + w))
-      store8(s0 + w, a - c)
-      store8(s1 + w, b + c)
-      store8(s2 + w, c - b)
-      store8(s3 + w, b - d)
-      w += 8
-    }
-    while w < inW {
-      s0[w] = x0[w] - x2[w]
-      s1[w] = x1[w] + x2[w]
-      s2[w] = x2[w] - x1[w]
-      s3[w] = x1[w] - x3[w]
-      w += 1
-    }
+    winogradBT(x0, x1, x2, x3, into: s0, s1, s2, s3, count: inW)
     s0[-1] = 0
     s1[-1] = 0
     s2[-1] = 0
@@ -269,15 +299,7 @@ func winogradInputRow(
   for a in 0..<4 {
     let (e0, e1, e2, e3) = (s + a * p, s + (4 + a) * p, s + (8 + a) * p, s + (12 + a) * p)
     let (r0, r1, r2, r3) = (r + (a * 4) * p, r + (a * 4 + 1) * p, r + (a * 4 + 2) * p, r + (a * 4 + 3) * p)
-    var k = 0
-    while k < p {
-      let (a0, a1, a2, a3) = (load8(e0 + k), load8(e1 + k), load8(e2 + k), load8(e3 + k))
-      store8(r0 + k, a0 - a2)
-      store8(r1 + k, a1 + a2)
-      store8(r2 + k, a2 - a1)
-      store8(r3 + k, a1 - a3)
-      k += 8
-    }
+    winogradBT(e0, e1, e2, e3, into: r0, r1, r2, r3, count: p)
   }
   // w-transform per tile: ξ = (a·4 + b)·4 + c. Eight tiles at a time read 2·8 + 2 floats.
   let tVec = tw & ~7

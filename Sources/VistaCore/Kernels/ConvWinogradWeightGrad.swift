@@ -19,8 +19,7 @@ func conv3dWinogradWeightGrad(
   let (cin, cout) = (g.inChannels, g.outChannels)
   let tiles = g.winogradTiles
   let plan = WinogradPlan(g, tileRows: tileRows)
-  let (workers, blockRows, blockTiles) = (plan.workers, plan.blockRows, plan.blockTiles)
-  let tileRowCount = tiles.d * tiles.h
+  let (workers, blockTiles) = (plan.workers, plan.blockTiles)
   let pairs = cout * cin
   // Per worker: its dU partial sum [64, Cout, Cin] after the forward plan's V, D and scratch
   // (D takes M's place), plus a zero row of outW for the dy transform.
@@ -37,35 +36,22 @@ func conv3dWinogradWeightGrad(
       (rowBuf + 32 * plan.rowFloats).update(repeating: 0, count: g.inW)
       (gradBuf + 16 * winogradGradRowFloats(tiles.w)).update(repeating: 0, count: g.outW)
       partial.update(repeating: 0, count: 64 * pairs)
-      let mine = convPart(tileRowCount, workers, t)
-      for n in 0..<g.batch {
-        let xs = x + n * cin * g.inVoxels
+      plan.forEachBlock(g, worker: t) { n, rows in
+        let nt = rows.count * tiles.w
+        winogradInputBlock(x + n * cin * g.inVoxels, g, rows: rows, blockTiles: blockTiles, scratch: rowBuf, v: v)
         let dys = dy + n * cout * g.outVoxels
-        var q0 = mine.lowerBound
-        while q0 < mine.upperBound {
-          let q1 = min(mine.upperBound, q0 + blockRows)
-          let nt = (q1 - q0) * tiles.w
-          for ci in 0..<cin {
-            for q in q0..<q1 {
-              winogradInputRow(
-                xs + ci * g.inVoxels, g, td: q / tiles.h, th: q % tiles.h, scratch: rowBuf,
-                v: v + ci * blockTiles + (q - q0) * tiles.w, ld: cin * blockTiles)
-            }
+        for co in 0..<cout {
+          for q in rows {
+            winogradGradRow(
+              dys + co * g.outVoxels, g, td: q / tiles.h, th: q % tiles.h, scratch: gradBuf,
+              d: dt + co * blockTiles + (q - rows.lowerBound) * tiles.w, ld: cout * blockTiles)
           }
-          for co in 0..<cout {
-            for q in q0..<q1 {
-              winogradGradRow(
-                dys + co * g.outVoxels, g, td: q / tiles.h, th: q % tiles.h, scratch: gradBuf,
-                d: dt + co * blockTiles + (q - q0) * tiles.w, ld: cout * blockTiles)
-            }
-          }
-          for xi in 0..<64 {
-            BLAS.sgemm(
-              serial: workers > 1, transB: true, m: cout, n: cin, k: nt, a: dt + xi * cout * blockTiles,
-              lda: blockTiles, b: v + xi * cin * blockTiles, ldb: blockTiles, beta: 1,
-              c: partial + xi * pairs, ldc: cin)
-          }
-          q0 = q1
+        }
+        for xi in 0..<64 {
+          BLAS.sgemm(
+            serial: workers > 1, transB: true, m: cout, n: cin, k: nt, a: dt + xi * cout * blockTiles,
+            lda: blockTiles, b: v + xi * cin * blockTiles, ldb: blockTiles, beta: 1,
+            c: partial + xi * pairs, ldc: cin)
         }
       }
     }
