@@ -6,15 +6,21 @@ import VistaCore
 /// max|ours − MONAI| / max|MONAI| for each prompt, and for the gradients of
 /// mean(sigmoid(class logits) · target) with respect to the conv weights the script saved.
 enum BenchParity {
-  /// max|a − b| / max|b|.
-  static func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+  /// (max|a − b|, max|b|).
+  static func maxErrors(_ a: [Double], _ b: [Double]) -> (diff: Double, ref: Double) {
     var maxDiff = 0.0
     var maxRef = 0.0
     for (x, y) in zip(a, b) {
       maxDiff = max(maxDiff, abs(x - y))
       maxRef = max(maxRef, abs(y))
     }
-    return maxDiff / maxRef
+    return (maxDiff, maxRef)
+  }
+
+  /// max|a − b| / max|b|.
+  static func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+    let e = maxErrors(a, b)
+    return e.diff / e.ref
   }
 
   static func run(_ args: [String]) throws {
@@ -24,24 +30,19 @@ enum BenchParity {
     let c = Float(x.shape[2] / 2)
     let points = try PointPrompts(
       coords: Tensor(shape: [1, 1, 3], scalars: [c, c, c]), labels: IntTensor([1]).reshaped([1, 1]))
-    for mode in ["auto", "point"] {
+    // The class forward runs with gradients: its logits are compared, then its loss backpropagated.
+    let auto = try model(x, classes: [3])
+    let point = try GradMode.withNoGrad { try model(x, points: points) }
+    for (mode, ours) in [("auto", auto.value), ("point", point.value)] {
       let expected = try NPY.readTensor(URL(fileURLWithPath: "\(dir)/\(mode).npy"))
-      let ours = try GradMode.withNoGrad {
-        mode == "auto" ? try model(x, classes: [3]) : try model(x, points: points)
-      }.value
       guard ours.shape == expected.shape else {
         throw VistaError("\(mode): ours \(ours.shape) vs MONAI \(expected.shape)")
       }
-      var maxDiff: Float = 0
-      var maxRef: Float = 0
-      for (a, b) in zip(ours.scalars, expected.scalars) {
-        maxDiff = max(maxDiff, abs(a - b))
-        maxRef = max(maxRef, abs(b))
-      }
+      let (maxDiff, maxRef) = maxErrors(ours.scalars.map(Double.init), expected.scalars.map(Double.init))
       print(String(format: "%-5@ max|ours − MONAI| %.3g, max|MONAI| %.4g, relative %.3g", mode as NSString, maxDiff, maxRef, maxDiff / maxRef))
     }
     let target = Variable(try NPY.readTensor(URL(fileURLWithPath: "\(dir)/target.npy")))
-    let loss = try mean(sigmoid(try model(x, classes: [3])) * target)
+    let loss = try mean(sigmoid(auto) * target)
     try loss.backward()
     let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("grad_") }.sorted()
     for file in files {

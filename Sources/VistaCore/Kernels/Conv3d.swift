@@ -109,8 +109,7 @@ public func conv3dWorkspaceBytes(_ g: Conv3dGeometry) -> Int {
     let w = WinogradPlan(g)
     let pairs = 64 * g.outChannels * g.inChannels
     floats = max(floats, w.workerFloats * w.workers + pairs)
-    let gradScratch = 16 * winogradGradRowFloats(g.winogradTiles.w) + g.outW + 16
-    floats = max(floats, (w.workerFloats + pairs + gradScratch + 15) / 16 * 16 * w.workers)
+    floats = max(floats, w.gradWorkerFloats(g) * w.workers)
   }
   return floats * MemoryLayout<Float>.size
 }

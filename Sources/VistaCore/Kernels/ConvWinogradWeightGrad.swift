@@ -23,8 +23,8 @@ func conv3dWinogradWeightGrad(
   let pairs = cout * cin
   // Per worker: its dU partial sum [64, Cout, Cin] after the forward plan's V, D and scratch
   // (D takes M's place), plus a zero row of outW for the dy transform.
-  let gradScratch = 16 * winogradGradRowFloats(tiles.w) + g.outW + 16
-  let workerFloats = (plan.workerFloats + 64 * pairs + gradScratch + 15) & ~15
+  let gradScratch = WinogradPlan.gradScratchFloats(g)
+  let workerFloats = plan.gradWorkerFloats(g)
   ConvWorkspace.shared.withBuffer(workerFloats * workers) { ws in
     parallelFor(workers) { t in
       let base = ws + t * workerFloats
@@ -71,6 +71,19 @@ func conv3dWinogradWeightGrad(
         }
       }
     }
+  }
+}
+
+extension WinogradPlan {
+  /// Floats of the weight gradient's dy-transform scratch: 16 rows and a zero row of outW.
+  static func gradScratchFloats(_ g: Conv3dGeometry) -> Int {
+    16 * winogradGradRowFloats(g.winogradTiles.w) + g.outW + 16
+  }
+
+  /// Floats of one worker's weight-gradient workspace: the forward's (V, D in M's place, row
+  /// scratch), the dy scratch, and its 64·Cout·Cin partial sum.
+  func gradWorkerFloats(_ g: Conv3dGeometry) -> Int {
+    (workerFloats + Self.gradScratchFloats(g) + 64 * g.outChannels * g.inChannels + 15) & ~15
   }
 }
 
